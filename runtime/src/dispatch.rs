@@ -1,0 +1,330 @@
+//! The dispatcher: calls become requests, answers become events, events run flows.
+//!
+//! Everything happens on one thread. A call spawns a task for its request and returns at
+//! once; when the answer arrives, the task runs the flow mapped to the success or error
+//! event. Each request ends in exactly one dispatched event, or in a cancellation.
+
+use std::future::{poll_fn, Future};
+use std::rc::Rc;
+use std::task::Poll;
+
+use rhai::{Dynamic, Map, Scope, AST};
+
+use crate::call::{check_path, CallSpec, PreparedCall};
+use crate::event::{EventId, EventKind, UnhandledReason};
+use crate::response::{self, Outcome};
+use crate::runtime::{Frame, Shared};
+use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
+use crate::{form, platform, ScriptError};
+
+/// A flow about to run: the event that starts it and what its scope holds.
+struct FlowInput {
+    event: String,
+    parent: Option<EventId>,
+    fields: Vec<(String, Dynamic)>,
+    context: Map,
+    depth: u32,
+}
+
+/// A request in flight, with what its answer's flow needs.
+struct Pending {
+    request_id: EventId,
+    generation: u64,
+    success: String,
+    error: String,
+    context: Map,
+    depth: u32,
+}
+
+/// How waiting for an answer ended.
+enum Ended {
+    Answered(Result<Response, TransportError>),
+    TimedOut,
+    Cancelled,
+}
+
+/// The arguments of `api_call(method, path, params, success_event, error_event)`.
+pub(crate) struct GenericCall<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) params: Map,
+    pub(crate) success: &'a str,
+    pub(crate) error: &'a str,
+}
+
+impl Shared {
+    /// Runs a script that no request led to: the main script, or an event from the host.
+    pub(crate) fn run_root(
+        self: &Rc<Self>,
+        event: &str,
+        script: &str,
+        fields: Map,
+        context: Map,
+    ) -> Result<(), ScriptError> {
+        self.begin_task();
+        let fields = fields.into_iter().map(|(key, value)| (key.into(), value)).collect();
+        let input = FlowInput { event: event.to_owned(), parent: None, fields, context, depth: 0 };
+        let result = self.run_script(script, input);
+        self.end_task();
+        result
+    }
+
+    fn run_flow(self: &Rc<Self>, input: FlowInput) {
+        let script = self.flows.borrow().script_for(&input.event).map(str::to_owned);
+        match script {
+            Some(script) => {
+                // A failure is reported as an event; the run goes on.
+                let _ = self.run_script(&script, input);
+            }
+            None => self.report_unhandled(&input.event, input.parent, None),
+        }
+    }
+
+    pub(crate) fn report_unhandled(&self, event: &str, parent: Option<EventId>, script: Option<&str>) {
+        let reason = match script {
+            Some(script) => UnhandledReason::ScriptMissing { script: script.to_owned() },
+            None => UnhandledReason::NoScript,
+        };
+        self.emit(parent, EventKind::Unhandled { event: event.to_owned(), reason });
+    }
+
+    fn run_script(self: &Rc<Self>, script: &str, input: FlowInput) -> Result<(), ScriptError> {
+        let Some(compiled) = self.compiled(script) else {
+            self.report_unhandled(&input.event, input.parent, Some(script));
+            return Ok(());
+        };
+        let started = platform::now_ms();
+        let id = self.emit(
+            input.parent,
+            EventKind::FlowStarted {
+                event: input.event.clone(),
+                script: script.to_owned(),
+                context: input.context.clone(),
+                fields: input.fields.iter().map(|(key, _)| key.clone()).collect(),
+                depth: input.depth,
+            },
+        );
+        let event = input.event.clone();
+        let result = compiled.and_then(|ast| self.evaluate(&ast, id, input));
+        let script = script.to_owned();
+        let kind = match &result {
+            Ok(()) => {
+                let elapsed_ms = platform::now_ms() - started;
+                EventKind::FlowFinished { event, script, elapsed_ms }
+            }
+            Err(error) => EventKind::FlowFailed { event, script, error: error.clone() },
+        };
+        self.emit(Some(id), kind);
+        result
+    }
+
+    /// Runs `ast` in a fresh scope holding the response's fields, the event's name and
+    /// the context, both as a `context` map and as `context_<key>` variables.
+    fn evaluate(&self, ast: &AST, id: EventId, input: FlowInput) -> Result<(), ScriptError> {
+        let mut scope = Scope::with_capacity(input.fields.len() + input.context.len() + 2);
+        for (key, value) in input.fields {
+            scope.push_dynamic(key, value);
+        }
+        scope.push("event", input.event);
+        for (key, value) in &input.context {
+            scope.push_dynamic(format!("context_{key}"), value.clone());
+        }
+        scope.push("context", input.context.clone());
+
+        let frame = Frame { id, context: input.context, depth: input.depth };
+        self.state.borrow_mut().frames.push(frame);
+        let result = self.engine.run_ast_with_scope(&mut scope, ast);
+        let refused = {
+            let mut state = self.state.borrow_mut();
+            state.frames.pop();
+            state.refused_limit.take()
+        };
+        result.map_err(|error| {
+            let mut error = ScriptError::from_eval(error);
+            if let Some(limit) = refused {
+                error.kind = crate::ScriptErrorKind::Limit;
+                error.limit = Some(limit);
+            }
+            error
+        })
+    }
+
+    /// A call of a declared function: checks its arguments and sends its request.
+    pub(crate) fn fire_call(self: &Rc<Self>, name: &str, spec: &CallSpec, args: &[Dynamic]) -> Result<(), String> {
+        let prepared = spec.prepare(name, args)?;
+        self.fire(name, &spec.method, prepared, &spec.success, &spec.error)
+    }
+
+    /// `api_call`: any path below the endpoint, with events the script names.
+    pub(crate) fn fire_generic(self: &Rc<Self>, call: GenericCall<'_>) -> Result<(), String> {
+        let method = call.method.to_ascii_uppercase();
+        if !matches!(method.as_str(), "GET" | "POST" | "DELETE") {
+            return Err(format!("api_call: method `{}` is not GET, POST or DELETE", call.method));
+        }
+        check_path(call.path).map_err(|message| format!("api_call: {message}"))?;
+        if call.path.contains(['{', '}']) {
+            return Err(format!("api_call: path `{}` has a `{{placeholder}}`", call.path));
+        }
+        if call.success.is_empty() || call.error.is_empty() {
+            return Err("api_call: the success and error events must have names".to_owned());
+        }
+        let path = call.path.to_owned();
+        let prepared = PreparedCall { path, params: call.params, context: Map::new() };
+        self.fire("api_call", &method, prepared, call.success, call.error)
+    }
+
+    fn fire(
+        self: &Rc<Self>,
+        call: &str,
+        method: &str,
+        prepared: PreparedCall,
+        success: &str,
+        error: &str,
+    ) -> Result<(), String> {
+        let frame = self.current_frame().ok_or("calls can only be made while a flow runs")?;
+        let max_depth = self.config.limits.max_chain_depth;
+        if frame.depth >= max_depth {
+            self.state.borrow_mut().refused_limit = Some("max_chain_depth");
+            return Err(format!(
+                "{call}: this flow is {} flows deep, and chains may be at most {max_depth} deep",
+                frame.depth
+            ));
+        }
+        let body = form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
+        let key = (method == "POST").then(|| self.next_idempotency_key());
+        let request = self.request(method, &prepared.path, body, key.as_deref());
+
+        let mut context = frame.context;
+        context.extend(prepared.context);
+        let request_id = self.emit(
+            Some(frame.id),
+            EventKind::RequestSent {
+                call: call.to_owned(),
+                method: method.to_owned(),
+                path: prepared.path,
+                params: prepared.params,
+                idempotency_key: key,
+                context: context.clone(),
+                success_event: success.to_owned(),
+                error_event: error.to_owned(),
+            },
+        );
+        self.begin_task();
+        let pending = Pending {
+            request_id,
+            generation: self.state.borrow().generation,
+            success: success.to_owned(),
+            error: error.to_owned(),
+            context,
+            depth: frame.depth + 1,
+        };
+        let answer = self.transport.send(request);
+        platform::spawn(Rc::clone(self).await_answer(answer, pending));
+        Ok(())
+    }
+
+    fn request(&self, method: &str, path: &str, body: String, key: Option<&str>) -> Request {
+        let base = self.config.endpoint.trim_end_matches('/');
+        let mut headers = vec![("Authorization".to_owned(), format!("Bearer {}", self.config.api_key))];
+        if let Some(key) = key {
+            headers.push(("Idempotency-Key".to_owned(), key.to_owned()));
+        }
+        let (url, body) = match (method, body.is_empty()) {
+            ("POST", _) => {
+                headers.push(("Content-Type".to_owned(), form::CONTENT_TYPE.to_owned()));
+                (format!("{base}/{path}"), Some(body))
+            }
+            (_, true) => (format!("{base}/{path}"), None),
+            (_, false) => (format!("{base}/{path}?{body}"), None),
+        };
+        Request { method: method.to_owned(), url, headers, body }
+    }
+
+    async fn await_answer(self: Rc<Self>, answer: ResponseFuture, pending: Pending) {
+        let started = platform::now_ms();
+        let ended = self.race(answer, &pending).await;
+        let elapsed_ms = platform::now_ms() - started;
+        let stopped = self.state.borrow().generation != pending.generation;
+        let Pending { request_id, success, error, context, depth, .. } = pending;
+        let (event, id, outcome) = match ended {
+            _ if stopped => {
+                self.emit(Some(request_id), EventKind::Cancelled { event: success });
+                self.end_task();
+                return;
+            }
+            Ended::Cancelled => unreachable!("a cancellation always follows a stop"),
+            Ended::Answered(Ok(answer)) => {
+                let outcome = response::from_response(&answer);
+                let event = if outcome.success { success } else { error };
+                let id = self.report_response(request_id, answer, &outcome, &event, elapsed_ms);
+                (event, id, outcome)
+            }
+            Ended::Answered(Err(failure)) => self.report_failure(request_id, failure, error, elapsed_ms),
+            Ended::TimedOut => {
+                let message = format!("no answer within {} ms", self.config.request_timeout_ms);
+                let failure = TransportError { kind: TransportErrorKind::Timeout, message };
+                self.report_failure(request_id, failure, error, elapsed_ms)
+            }
+        };
+        let fields = outcome.fields;
+        self.run_flow(FlowInput { event, parent: Some(id), fields, context, depth });
+        self.end_task();
+    }
+
+    fn report_response(
+        &self,
+        request_id: EventId,
+        answer: Response,
+        outcome: &Outcome,
+        event: &str,
+        elapsed_ms: f64,
+    ) -> EventId {
+        let kind = EventKind::ResponseReceived {
+            status: answer.status,
+            body: answer.body.into(),
+            parse_error: outcome.parse_error.clone(),
+            elapsed_ms,
+            event: event.to_owned(),
+        };
+        self.emit(Some(request_id), kind)
+    }
+
+    fn report_failure(
+        &self,
+        request_id: EventId,
+        failure: TransportError,
+        event: String,
+        elapsed_ms: f64,
+    ) -> (String, EventId, Outcome) {
+        let outcome = response::from_failure(&failure);
+        let kind = EventKind::RequestFailed {
+            error: failure.message,
+            timed_out: failure.kind == TransportErrorKind::Timeout,
+            elapsed_ms,
+            event: event.clone(),
+        };
+        let id = self.emit(Some(request_id), kind);
+        (event, id, outcome)
+    }
+
+    /// Waits for the answer, the timeout or a stop, whichever comes first. Returning drops
+    /// the transport's future, which cancels the request where the platform allows.
+    async fn race(&self, mut answer: ResponseFuture, pending: &Pending) -> Ended {
+        let mut timer = Box::pin(platform::sleep(self.config.request_timeout_ms));
+        poll_fn(|cx| {
+            if self.state.borrow().generation != pending.generation {
+                return Poll::Ready(Ended::Cancelled);
+            }
+            if let Poll::Ready(result) = answer.as_mut().poll(cx) {
+                return Poll::Ready(Ended::Answered(result));
+            }
+            if timer.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Ended::TimedOut);
+            }
+            // `stop` wakes this task, so a cancelled request does not wait for its timer.
+            self.state.borrow_mut().stop_wakers.insert(pending.request_id, cx.waker().clone());
+            Poll::Pending
+        })
+        .await
+    }
+}

@@ -1,0 +1,99 @@
+//! The one Rhai engine of a runtime: limits, output hooks and the script API.
+//!
+//! Script functions reach the dispatcher through a `Weak` pointer: the dispatcher owns the
+//! engine, so a strong pointer would keep both alive forever.
+
+use std::any::TypeId;
+use std::collections::BTreeMap;
+use std::rc::{Rc, Weak};
+
+use rhai::{Dynamic, Engine, EvalAltResult, Map, NativeCallContext, Position};
+
+use crate::call::CallSpec;
+use crate::config::Limits;
+use crate::event::OutputStream;
+use crate::runtime::Shared;
+
+type CallResult = Result<(), Box<EvalAltResult>>;
+
+/// Builds the engine with the limits, the output hooks, and every call in `calls`.
+pub(crate) fn build(shared: &Weak<Shared>, limits: &Limits, calls: &BTreeMap<String, CallSpec>) -> Engine {
+    let mut engine = Engine::new();
+    apply_limits(&mut engine, limits);
+    route_output(&mut engine, shared);
+    register_helpers(&mut engine, shared);
+    for (name, spec) in calls {
+        register_call(&mut engine, shared, name, spec);
+    }
+    engine
+}
+
+fn apply_limits(engine: &mut Engine, limits: &Limits) {
+    engine
+        .set_max_operations(limits.max_operations)
+        .set_max_call_levels(limits.max_call_levels)
+        .set_max_expr_depths(limits.max_expr_depth, limits.max_function_expr_depth)
+        .set_max_string_size(limits.max_string_size)
+        .set_max_array_size(limits.max_array_size)
+        .set_max_map_size(limits.max_map_size);
+}
+
+/// `print` and `debug` become events instead of writing to stdout.
+fn route_output(engine: &mut Engine, shared: &Weak<Shared>) {
+    let weak = shared.clone();
+    engine.on_print(move |text| {
+        if let Some(shared) = weak.upgrade() {
+            shared.output(OutputStream::Print, text, None);
+        }
+    });
+    let weak = shared.clone();
+    engine.on_debug(move |text, _, position| {
+        if let Some(shared) = weak.upgrade() {
+            shared.output(OutputStream::Debug, text, position.line());
+        }
+    });
+}
+
+fn register_helpers(engine: &mut Engine, shared: &Weak<Shared>) {
+    // The seed's main scripts start with `init_flows()`; a runtime is ready before any
+    // script runs, so there is nothing left to do.
+    engine.register_fn("init_flows", || ());
+
+    let weak = shared.clone();
+    engine.register_fn("set_context", move |key: &str, value: Dynamic| {
+        if let Some(shared) = weak.upgrade() {
+            shared.set_context(key, value);
+        }
+    });
+
+    let weak = shared.clone();
+    let api_call = move |ctx: NativeCallContext<'_>, method: &str, path: &str, params: Map, ok: &str, err: &str| {
+        let shared = weak.upgrade().ok_or("the runtime is gone")?;
+        let call = crate::dispatch::GenericCall { method, path, params, success: ok, error: err };
+        shared.fire_generic(call).map_err(|message| script_error(message, ctx.call_position()))
+    };
+    engine.register_fn("api_call", api_call);
+}
+
+fn register_call(engine: &mut Engine, shared: &Weak<Shared>, name: &str, spec: &CallSpec) {
+    let spec = Rc::new(spec.clone());
+    let arity = spec.params.len();
+    // Each call also takes an optional last argument: a map of extra parameters.
+    for count in [arity, arity + 1] {
+        let weak = shared.clone();
+        let spec = Rc::clone(&spec);
+        let call_name = name.to_owned();
+        let types = vec![TypeId::of::<Dynamic>(); count];
+        engine.register_raw_fn(name, types, move |ctx, args| -> CallResult {
+            let shared = weak.upgrade().ok_or("the runtime is gone")?;
+            let values: Vec<Dynamic> = args.iter().map(|arg| (**arg).clone()).collect();
+            shared
+                .fire_call(&call_name, &spec, &values)
+                .map_err(|message| script_error(message, ctx.call_position()))
+        });
+    }
+}
+
+fn script_error(message: String, position: Position) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(message.into(), position).into()
+}

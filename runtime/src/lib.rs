@@ -1,0 +1,58 @@
+//! Event-driven flows in Rhai: a script calls an API function such as
+//! `create_payment_intent(2000, "usd", "cus_123")`, the call fires an HTTP request and returns
+//! at once, and when the answer arrives the flow mapped to its success event
+//! (`payment_intent_created`) or error event (`payment_intent_failed`) runs with the
+//! response's fields and the call's context in scope.
+//!
+//! The main interfaces:
+//!
+//! 1. [`FlowSet`]: the scripts and the [`Manifest`] mapping events to them, with the calls a
+//!    flow set declares as data ([`CallSpec`]).
+//! 2. [`Runtime`]: runs the main script, dispatches events, reports every step as an
+//!    [`Event`], and tells when a run is over through [`Runtime::idle`].
+//! 3. [`Transport`]: how requests reach the endpoint; [`MemoryTransport`] answers in memory,
+//!    and in the browser `FetchTransport` uses `fetch`.
+//!
+//! ```
+//! use rhai_flow::{Config, FlowSet, MemoryTransport, Response, Runtime};
+//!
+//! let flows = FlowSet::new()
+//!     .with_script("main.rhai", r#"create_payment_intent(2000, "usd", "cus_123");"#)
+//!     .with_script("created.rhai", r#"print(`${id} for ${context_customer_id}`);"#)
+//!     .with_event("payment_intent_created", "created.rhai");
+//! let transport = MemoryTransport::new(|_| Ok(Response::json(200, r#"{"id":"pi_1"}"#)));
+//! let runtime = Runtime::new(Config::default(), flows, transport)?;
+//! runtime.subscribe(|event| println!("{}", event.kind.name()));
+//! # Ok::<_, rhai_flow::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod call;
+mod config;
+mod dispatch;
+mod engine;
+mod error;
+mod event;
+mod flowset;
+pub mod form;
+mod idle;
+mod platform;
+mod response;
+mod runtime;
+mod transport;
+
+pub use call::{built_in_calls, CallSpec, ParamKind, ParamSpec};
+pub use config::{Config, Limits, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
+pub use error::{Error, ScriptError, ScriptErrorKind};
+pub use event::{Event, EventId, EventKind, OutputStream, UnhandledReason};
+pub use flowset::{FlowSet, Manifest, MANIFEST_FILE};
+pub use idle::Idle;
+pub use rhai;
+pub use runtime::{Runtime, Subscription};
+#[cfg(target_arch = "wasm32")]
+pub use transport::FetchTransport;
+pub use transport::{
+    MemoryTransport, Request, Response, ResponseFuture, Transport, TransportError,
+    TransportErrorKind,
+};

@@ -1,0 +1,171 @@
+//! What a flow sees of an answer: the response's fields on success, the error's parts on
+//! failure.
+
+use rhai::{Dynamic, Map};
+
+use crate::transport::{Response, TransportError, TransportErrorKind};
+
+/// How much of an unreadable body an error quotes.
+const SNIPPET_CHARS: usize = 80;
+
+/// The variables a flow starts with, and whether the answer counts as a success.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    pub(crate) success: bool,
+    pub(crate) fields: Vec<(String, Dynamic)>,
+    pub(crate) parse_error: Option<String>,
+}
+
+/// Reads an HTTP answer: a 2xx status is a success, anything else an error.
+pub(crate) fn from_response(response: &Response) -> Outcome {
+    let success = (200..300).contains(&response.status);
+    let status = Dynamic::from_int(response.status.into());
+    let (body, parse_error) = parse_body(&response.body);
+    let mut fields = match success {
+        true => success_fields(body),
+        false => error_fields(body, response),
+    };
+    fields.push(("http_status".to_owned(), status));
+    Outcome { success, fields, parse_error }
+}
+
+/// Reads a request that got no HTTP answer.
+pub(crate) fn from_failure(error: &TransportError) -> Outcome {
+    let error_type = match error.kind {
+        TransportErrorKind::Timeout => "timeout",
+        _ => "api_connection_error",
+    };
+    let fields = vec![
+        ("error".to_owned(), format!("{error_type}: {error}").into()),
+        ("error_type".to_owned(), error_type.into()),
+        ("code".to_owned(), Dynamic::UNIT),
+        ("decline_code".to_owned(), Dynamic::UNIT),
+        ("message".to_owned(), error.message.clone().into()),
+        ("param".to_owned(), Dynamic::UNIT),
+        ("http_status".to_owned(), Dynamic::UNIT),
+    ];
+    Outcome { success: false, fields, parse_error: None }
+}
+
+/// The body as a Rhai value through rhai's serde support, or why it is not JSON.
+fn parse_body(body: &str) -> (Option<Dynamic>, Option<String>) {
+    if body.trim().is_empty() {
+        return (None, None);
+    }
+    match serde_json::from_str::<Dynamic>(body) {
+        Ok(value) => (Some(value), None),
+        Err(error) => (None, Some(format!("body is not JSON ({error}): {}", snippet(body)))),
+    }
+}
+
+fn success_fields(body: Option<Dynamic>) -> Vec<(String, Dynamic)> {
+    let Some(body) = body else {
+        return Vec::new();
+    };
+    match body.try_cast_result::<Map>() {
+        Ok(map) => map.into_iter().map(|(key, value)| (key.into(), value)).collect(),
+        Err(other) => vec![("body".to_owned(), other)],
+    }
+}
+
+/// The parts of a Stripe-shaped error, each `()` when the answer lacks it.
+fn error_fields(body: Option<Dynamic>, response: &Response) -> Vec<(String, Dynamic)> {
+    let mut parts = body
+        .and_then(|body| body.try_cast::<Map>())
+        .and_then(|mut map| map.remove("error"))
+        .and_then(|error| error.try_cast::<Map>())
+        .unwrap_or_default();
+    let text = |parts: &Map, key: &str| parts.get(key).filter(|v| !v.is_unit()).cloned();
+    let error_type = text(&parts, "type");
+    let summary = describe(&parts, response);
+    let mut fields: Vec<(String, Dynamic)> = Vec::new();
+    for key in ["code", "decline_code", "message", "param"] {
+        let value = parts.remove(key).unwrap_or(Dynamic::UNIT);
+        fields.push((key.to_owned(), value));
+    }
+    parts.remove("type");
+    fields.extend(parts.into_iter().map(|(key, value)| (key.into(), value)));
+    fields.push(("error_type".to_owned(), error_type.unwrap_or(Dynamic::UNIT)));
+    fields.push(("error".to_owned(), summary.into()));
+    fields
+}
+
+/// One readable line: `card_error: Your card has insufficient funds. (code: card_declined,
+/// decline_code: insufficient_funds, HTTP 402)`.
+fn describe(parts: &Map, response: &Response) -> String {
+    let field = |key: &str| parts.get(key).filter(|v| !v.is_unit()).map(|v| v.to_string());
+    let mut details: Vec<String> = ["code", "decline_code", "param"]
+        .into_iter()
+        .filter_map(|key| field(key).map(|value| format!("{key}: {value}")))
+        .collect();
+    details.push(format!("HTTP {}", response.status));
+    let headline = match (field("type"), field("message")) {
+        (Some(kind), Some(message)) => format!("{kind}: {message}"),
+        (Some(kind), None) => kind,
+        (None, Some(message)) => message,
+        (None, None) if response.body.trim().is_empty() => "empty response".to_owned(),
+        (None, None) => format!("unexpected response: {}", snippet(&response.body)),
+    };
+    format!("{headline} ({})", details.join(", "))
+}
+
+fn snippet(body: &str) -> String {
+    let mut text: String = body.chars().take(SNIPPET_CHARS).collect();
+    if body.chars().nth(SNIPPET_CHARS).is_some() {
+        text.push('…');
+    }
+    format!("{text:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field<'a>(outcome: &'a Outcome, name: &str) -> &'a Dynamic {
+        &outcome.fields.iter().rev().find(|(key, _)| key == name).unwrap().1
+    }
+
+    #[test]
+    fn a_stripe_decline_gives_every_part_and_a_readable_error() {
+        let body = r#"{"error":{"type":"card_error","code":"card_declined",
+            "decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#;
+        let outcome = from_response(&Response::json(402, body));
+        assert!(!outcome.success);
+        let error = field(&outcome, "error").to_string();
+        assert_eq!(
+            error,
+            "card_error: Your card has insufficient funds. (code: card_declined, \
+             decline_code: insufficient_funds, HTTP 402)"
+        );
+        assert_eq!(field(&outcome, "decline_code").to_string(), "insufficient_funds");
+        assert_eq!(field(&outcome, "error_type").to_string(), "card_error");
+        assert!(field(&outcome, "param").is_unit());
+        assert_eq!(field(&outcome, "http_status").as_int(), Ok(402));
+    }
+
+    #[test]
+    fn an_empty_204_is_a_success_with_no_fields() {
+        let outcome = from_response(&Response { status: 204, ..Response::default() });
+        assert!(outcome.success);
+        assert_eq!(outcome.fields.len(), 1);
+        assert!(outcome.parse_error.is_none());
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_kept_as_text_with_a_snippet() {
+        let response = Response { status: 200, body: "<html>oops</html>".into(), ..Default::default() };
+        let outcome = from_response(&response);
+        assert!(outcome.success);
+        assert_eq!(field(&outcome, "body").to_string(), "<html>oops</html>");
+        assert!(outcome.parse_error.unwrap().contains("\"<html>oops</html>\""));
+    }
+
+    #[test]
+    fn a_server_error_without_json_says_what_came_back() {
+        let response = Response { status: 502, body: "Bad gateway".into(), ..Default::default() };
+        let outcome = from_response(&response);
+        let error = field(&outcome, "error").to_string();
+        assert_eq!(error, "unexpected response: \"Bad gateway\" (HTTP 502)");
+        assert!(field(&outcome, "code").is_unit());
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the project needs, skipping each step that is already satisfied, so a fresh
+# machine and CI get the same set-up.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (it must match the crate exactly)"
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    log "installing trunk $TRUNK_VERSION"
+    cargo install trunk --version "$TRUNK_VERSION" --locked --force
+fi
+
+if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+    log "installing Chromium and ChromeDriver from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    log "installing npm packages (editor, browser test driver, wasm-opt)"
+    (cd "$ROOT" && npm ci --no-fund --no-audit)
+fi
