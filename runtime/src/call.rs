@@ -82,7 +82,11 @@ enum ParamForm {
 impl From<ParamForm> for ParamSpec {
     fn from(form: ParamForm) -> Self {
         match form {
-            ParamForm::Name(name) => Self { name, field: None, kind: ParamKind::Any },
+            ParamForm::Name(name) => Self {
+                name,
+                field: None,
+                kind: ParamKind::Any,
+            },
             ParamForm::Full { name, field, kind } => Self { name, field, kind },
         }
     }
@@ -90,7 +94,11 @@ impl From<ParamForm> for ParamSpec {
 
 impl From<ParamSpec> for ParamForm {
     fn from(spec: ParamSpec) -> Self {
-        Self::Full { name: spec.name, field: spec.field, kind: spec.kind }
+        Self::Full {
+            name: spec.name,
+            field: spec.field,
+            kind: spec.kind,
+        }
     }
 }
 
@@ -114,12 +122,18 @@ pub(crate) struct PreparedCall {
 impl CallSpec {
     /// Checks that the spec can be used, so that mistakes show when a flow set is loaded.
     pub(crate) fn validate(&self, name: &str) -> Result<(), Error> {
-        let fail = |message: String| Error::CallSpec { call: name.to_owned(), message };
+        let fail = |message: String| Error::CallSpec {
+            call: name.to_owned(),
+            message,
+        };
         if !is_identifier(name) {
             return Err(fail("the name must be a Rhai identifier".to_owned()));
         }
         if !matches!(self.method.as_str(), "GET" | "POST" | "DELETE") {
-            return Err(fail(format!("method `{}` is not GET, POST or DELETE", self.method)));
+            return Err(fail(format!(
+                "method `{}` is not GET, POST or DELETE",
+                self.method
+            )));
         }
         check_path(&self.path).map_err(fail)?;
         if self.success.is_empty() || self.error.is_empty() {
@@ -127,7 +141,9 @@ impl CallSpec {
         }
         for (key, param) in &self.context {
             if !self.params.iter().any(|p| &p.name == param) {
-                return Err(fail(format!("context key `{key}` names no parameter `{param}`")));
+                return Err(fail(format!(
+                    "context key `{key}` names no parameter `{param}`"
+                )));
             }
         }
         for param in &self.params {
@@ -161,14 +177,20 @@ impl CallSpec {
             params.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         let context = self.context_of(values);
-        Ok(PreparedCall { path, params, context })
+        Ok(PreparedCall {
+            path,
+            params,
+            context,
+        })
     }
 
     fn context_of(&self, values: &[Dynamic]) -> Map {
         let mut context = Map::new();
         for (key, param) in &self.context {
             let position = self.params.iter().position(|p| &p.name == param);
-            let value = position.and_then(|i| values.get(i)).filter(|v| !v.is_unit());
+            let value = position
+                .and_then(|i| values.get(i))
+                .filter(|v| !v.is_unit());
             if let Some(value) = value {
                 context.insert(key.into(), value.clone());
             }
@@ -205,7 +227,9 @@ fn check_kind(call: &str, spec: &ParamSpec, value: &Dynamic) -> Result<(), Strin
 fn check_amount(call: &str, name: &str, value: &Dynamic) -> Result<(), String> {
     if let Ok(amount) = value.as_int() {
         if amount < 0 {
-            return Err(format!("{call}: `{name}` must not be negative, got {amount}"));
+            return Err(format!(
+                "{call}: `{name}` must not be negative, got {amount}"
+            ));
         }
         return Ok(());
     }
@@ -216,7 +240,9 @@ fn check_amount(call: &str, name: &str, value: &Dynamic) -> Result<(), String> {
         ));
     }
     let found = value.type_name();
-    Err(format!("{call}: `{name}` must be a whole number of the smallest unit, not {found}"))
+    Err(format!(
+        "{call}: `{name}` must be a whole number of the smallest unit, not {found}"
+    ))
 }
 
 fn path_segment(call: &str, spec: &ParamSpec, value: &Dynamic) -> Result<String, String> {
@@ -224,7 +250,9 @@ fn path_segment(call: &str, spec: &ParamSpec, value: &Dynamic) -> Result<String,
     let safe = !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if !value.is_string() || !safe {
         let name = &spec.name;
-        return Err(format!("{call}: `{name}` must be an id of letters, digits and `_`"));
+        return Err(format!(
+            "{call}: `{name}` must be an id of letters, digits and `_`"
+        ));
     }
     Ok(text)
 }
@@ -238,14 +266,18 @@ pub(crate) fn check_path(path: &str) -> Result<(), String> {
         ));
     }
     if path.starts_with('/') || path.split('/').any(|s| s.is_empty() || s == "..") {
-        return Err(format!("path `{path}` must be relative, like `payment_intents/{{id}}`"));
+        return Err(format!(
+            "path `{path}` must be relative, like `payment_intents/{{id}}`"
+        ));
     }
     Ok(())
 }
 
 pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    let first = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    let first = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
     first && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -293,11 +325,16 @@ fn place(target: &mut Map, path: &[Segment], value: Dynamic) {
             target.insert(key.into(), value);
         }
         [Segment::Each, inner @ ..] => {
-            let items = each_of(value).into_iter().map(|item| wrap(inner, item)).collect();
+            let items = each_of(value)
+                .into_iter()
+                .map(|item| wrap(inner, item))
+                .collect();
             target.insert(key.into(), Dynamic::from_array(items));
         }
         inner => {
-            let entry = target.entry(key.into()).or_insert_with(|| Map::new().into());
+            let entry = target
+                .entry(key.into())
+                .or_insert_with(|| Map::new().into());
             if let Some(mut map) = entry.write_lock::<Map>() {
                 place(&mut map, inner, value);
             }
@@ -306,9 +343,9 @@ fn place(target: &mut Map, path: &[Segment], value: Dynamic) {
 }
 
 fn each_of(value: Dynamic) -> rhai::Array {
-    match value.into_array() {
+    match value.try_cast_result::<rhai::Array>() {
         Ok(items) => items,
-        Err(single) => vec![single.into()],
+        Err(single) => vec![single],
     }
 }
 
@@ -342,8 +379,12 @@ mod tests {
         let spec = &built_in_calls()["create_subscription"];
         let call = spec.prepare("create_subscription", &args(r#"["cus_1", "price_a"]"#));
         let call = call.unwrap();
-        let params = rhai::Engine::new().eval::<Map>(r#"#{customer: "cus_1", items: [#{price: "price_a"}]}"#);
-        assert_eq!(format!("{:?}", call.params), format!("{:?}", params.unwrap()));
+        let params = rhai::Engine::new()
+            .eval::<Map>(r#"#{customer: "cus_1", items: [#{price: "price_a"}]}"#);
+        assert_eq!(
+            format!("{:?}", call.params),
+            format!("{:?}", params.unwrap())
+        );
         assert_eq!(call.context["price_id"].to_string(), "price_a");
     }
 
@@ -365,7 +406,10 @@ mod tests {
         let values = args(r#"[2000, "usd", "cus_1", #{ metadata: #{ order: "42" } }]"#);
         let call = spec.prepare("create_payment_intent", &values).unwrap();
         let body = crate::form::encode(&call.params).unwrap();
-        assert_eq!(body, "amount=2000&currency=usd&customer=cus_1&metadata[order]=42");
+        assert_eq!(
+            body,
+            "amount=2000&currency=usd&customer=cus_1&metadata[order]=42"
+        );
         assert_eq!(call.context["original_amount"].as_int(), Ok(2000));
     }
 
@@ -375,7 +419,9 @@ mod tests {
         let float = spec.prepare("create_payment_intent", &args(r#"[20.5, "usd", "c"]"#));
         assert!(float.unwrap_err().contains("not the float 20.5"));
         let negative = spec.prepare("create_payment_intent", &args(r#"[-5, "usd", "c"]"#));
-        assert!(negative.unwrap_err().contains("must not be negative, got -5"));
+        assert!(negative
+            .unwrap_err()
+            .contains("must not be negative, got -5"));
     }
 
     #[test]
@@ -384,7 +430,10 @@ mod tests {
         let values = args(r#"["pi_123", "pm_card_visa"]"#);
         let call = spec.prepare("confirm_payment_intent", &values).unwrap();
         assert_eq!(call.path, "payment_intents/pi_123/confirm");
-        assert_eq!(crate::form::encode(&call.params).unwrap(), "payment_method=pm_card_visa");
+        assert_eq!(
+            crate::form::encode(&call.params).unwrap(),
+            "payment_method=pm_card_visa"
+        );
     }
 
     #[test]
@@ -396,7 +445,14 @@ mod tests {
 
     #[test]
     fn paths_outside_the_endpoint_are_refused() {
-        for path in ["https://evil.test/v1", "//evil.test", "a/../b", "/v1/x", "a?b=1", ""] {
+        for path in [
+            "https://evil.test/v1",
+            "//evil.test",
+            "a/../b",
+            "/v1/x",
+            "a?b=1",
+            "",
+        ] {
             assert!(check_path(path).is_err(), "{path}");
         }
         assert!(check_path("test_helpers/customers/{id}/fund").is_ok());

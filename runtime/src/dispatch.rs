@@ -62,15 +62,28 @@ impl Shared {
         context: Map,
     ) -> Result<(), ScriptError> {
         self.begin_task();
-        let fields = fields.into_iter().map(|(key, value)| (key.into(), value)).collect();
-        let input = FlowInput { event: event.to_owned(), parent: None, fields, context, depth: 0 };
+        let fields = fields
+            .into_iter()
+            .map(|(key, value)| (key.into(), value))
+            .collect();
+        let input = FlowInput {
+            event: event.to_owned(),
+            parent: None,
+            fields,
+            context,
+            depth: 0,
+        };
         let result = self.run_script(script, input);
         self.end_task();
         result
     }
 
     fn run_flow(self: &Rc<Self>, input: FlowInput) {
-        let script = self.flows.borrow().script_for(&input.event).map(str::to_owned);
+        let script = self
+            .flows
+            .borrow()
+            .script_for(&input.event)
+            .map(str::to_owned);
         match script {
             Some(script) => {
                 // A failure is reported as an event; the run goes on.
@@ -80,12 +93,25 @@ impl Shared {
         }
     }
 
-    pub(crate) fn report_unhandled(&self, event: &str, parent: Option<EventId>, script: Option<&str>) {
+    pub(crate) fn report_unhandled(
+        &self,
+        event: &str,
+        parent: Option<EventId>,
+        script: Option<&str>,
+    ) {
         let reason = match script {
-            Some(script) => UnhandledReason::ScriptMissing { script: script.to_owned() },
+            Some(script) => UnhandledReason::ScriptMissing {
+                script: script.to_owned(),
+            },
             None => UnhandledReason::NoScript,
         };
-        self.emit(parent, EventKind::Unhandled { event: event.to_owned(), reason });
+        self.emit(
+            parent,
+            EventKind::Unhandled {
+                event: event.to_owned(),
+                reason,
+            },
+        );
     }
 
     fn run_script(self: &Rc<Self>, script: &str, input: FlowInput) -> Result<(), ScriptError> {
@@ -110,9 +136,17 @@ impl Shared {
         let kind = match &result {
             Ok(()) => {
                 let elapsed_ms = platform::now_ms() - started;
-                EventKind::FlowFinished { event, script, elapsed_ms }
+                EventKind::FlowFinished {
+                    event,
+                    script,
+                    elapsed_ms,
+                }
             }
-            Err(error) => EventKind::FlowFailed { event, script, error: error.clone() },
+            Err(error) => EventKind::FlowFailed {
+                event,
+                script,
+                error: error.clone(),
+            },
         };
         self.emit(Some(id), kind);
         result
@@ -131,7 +165,11 @@ impl Shared {
         }
         scope.push("context", input.context.clone());
 
-        let frame = Frame { id, context: input.context, depth: input.depth };
+        let frame = Frame {
+            id,
+            context: input.context,
+            depth: input.depth,
+        };
         self.state.borrow_mut().frames.push(frame);
         let result = self.engine.run_ast_with_scope(&mut scope, ast);
         let refused = {
@@ -150,7 +188,12 @@ impl Shared {
     }
 
     /// A call of a declared function: checks its arguments and sends its request.
-    pub(crate) fn fire_call(self: &Rc<Self>, name: &str, spec: &CallSpec, args: &[Dynamic]) -> Result<(), String> {
+    pub(crate) fn fire_call(
+        self: &Rc<Self>,
+        name: &str,
+        spec: &CallSpec,
+        args: &[Dynamic],
+    ) -> Result<(), String> {
         let prepared = spec.prepare(name, args)?;
         self.fire(name, &spec.method, prepared, &spec.success, &spec.error)
     }
@@ -159,17 +202,27 @@ impl Shared {
     pub(crate) fn fire_generic(self: &Rc<Self>, call: GenericCall<'_>) -> Result<(), String> {
         let method = call.method.to_ascii_uppercase();
         if !matches!(method.as_str(), "GET" | "POST" | "DELETE") {
-            return Err(format!("api_call: method `{}` is not GET, POST or DELETE", call.method));
+            return Err(format!(
+                "api_call: method `{}` is not GET, POST or DELETE",
+                call.method
+            ));
         }
         check_path(call.path).map_err(|message| format!("api_call: {message}"))?;
         if call.path.contains(['{', '}']) {
-            return Err(format!("api_call: path `{}` has a `{{placeholder}}`", call.path));
+            return Err(format!(
+                "api_call: path `{}` has a `{{placeholder}}`",
+                call.path
+            ));
         }
         if call.success.is_empty() || call.error.is_empty() {
             return Err("api_call: the success and error events must have names".to_owned());
         }
         let path = call.path.to_owned();
-        let prepared = PreparedCall { path, params: call.params, context: Map::new() };
+        let prepared = PreparedCall {
+            path,
+            params: call.params,
+            context: Map::new(),
+        };
         self.fire("api_call", &method, prepared, call.success, call.error)
     }
 
@@ -181,7 +234,9 @@ impl Shared {
         success: &str,
         error: &str,
     ) -> Result<(), String> {
-        let frame = self.current_frame().ok_or("calls can only be made while a flow runs")?;
+        let frame = self
+            .current_frame()
+            .ok_or("calls can only be made while a flow runs")?;
         let max_depth = self.config.limits.max_chain_depth;
         if frame.depth >= max_depth {
             self.state.borrow_mut().refused_limit = Some("max_chain_depth");
@@ -190,7 +245,8 @@ impl Shared {
                 frame.depth
             ));
         }
-        let body = form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
+        let body =
+            form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
         let key = (method == "POST").then(|| self.next_idempotency_key());
         let request = self.request(method, &prepared.path, body, key.as_deref());
 
@@ -225,7 +281,10 @@ impl Shared {
 
     fn request(&self, method: &str, path: &str, body: String, key: Option<&str>) -> Request {
         let base = self.config.endpoint.trim_end_matches('/');
-        let mut headers = vec![("Authorization".to_owned(), format!("Bearer {}", self.config.api_key))];
+        let mut headers = vec![(
+            "Authorization".to_owned(),
+            format!("Bearer {}", self.config.api_key),
+        )];
         if let Some(key) = key {
             headers.push(("Idempotency-Key".to_owned(), key.to_owned()));
         }
@@ -237,7 +296,12 @@ impl Shared {
             (_, true) => (format!("{base}/{path}"), None),
             (_, false) => (format!("{base}/{path}?{body}"), None),
         };
-        Request { method: method.to_owned(), url, headers, body }
+        Request {
+            method: method.to_owned(),
+            url,
+            headers,
+            body,
+        }
     }
 
     async fn await_answer(self: Rc<Self>, answer: ResponseFuture, pending: Pending) {
@@ -245,7 +309,14 @@ impl Shared {
         let ended = self.race(answer, &pending).await;
         let elapsed_ms = platform::now_ms() - started;
         let stopped = self.state.borrow().generation != pending.generation;
-        let Pending { request_id, success, error, context, depth, .. } = pending;
+        let Pending {
+            request_id,
+            success,
+            error,
+            context,
+            depth,
+            ..
+        } = pending;
         let (event, id, outcome) = match ended {
             _ if stopped => {
                 self.emit(Some(request_id), EventKind::Cancelled { event: success });
@@ -259,15 +330,26 @@ impl Shared {
                 let id = self.report_response(request_id, answer, &outcome, &event, elapsed_ms);
                 (event, id, outcome)
             }
-            Ended::Answered(Err(failure)) => self.report_failure(request_id, failure, error, elapsed_ms),
+            Ended::Answered(Err(failure)) => {
+                self.report_failure(request_id, failure, error, elapsed_ms)
+            }
             Ended::TimedOut => {
                 let message = format!("no answer within {} ms", self.config.request_timeout_ms);
-                let failure = TransportError { kind: TransportErrorKind::Timeout, message };
+                let failure = TransportError {
+                    kind: TransportErrorKind::Timeout,
+                    message,
+                };
                 self.report_failure(request_id, failure, error, elapsed_ms)
             }
         };
         let fields = outcome.fields;
-        self.run_flow(FlowInput { event, parent: Some(id), fields, context, depth });
+        self.run_flow(FlowInput {
+            event,
+            parent: Some(id),
+            fields,
+            context,
+            depth,
+        });
         self.end_task();
     }
 
@@ -322,7 +404,10 @@ impl Shared {
                 return Poll::Ready(Ended::TimedOut);
             }
             // `stop` wakes this task, so a cancelled request does not wait for its timer.
-            self.state.borrow_mut().stop_wakers.insert(pending.request_id, cx.waker().clone());
+            self.state
+                .borrow_mut()
+                .stop_wakers
+                .insert(pending.request_id, cx.waker().clone());
             Poll::Pending
         })
         .await

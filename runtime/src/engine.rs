@@ -17,7 +17,11 @@ use crate::runtime::Shared;
 type CallResult = Result<(), Box<EvalAltResult>>;
 
 /// Builds the engine with the limits, the output hooks, and every call in `calls`.
-pub(crate) fn build(shared: &Weak<Shared>, limits: &Limits, calls: &BTreeMap<String, CallSpec>) -> Engine {
+pub(crate) fn build(
+    shared: &Weak<Shared>,
+    limits: &Limits,
+    calls: &BTreeMap<String, CallSpec>,
+) -> Engine {
     let mut engine = Engine::new();
     apply_limits(&mut engine, limits);
     route_output(&mut engine, shared);
@@ -67,10 +71,23 @@ fn register_helpers(engine: &mut Engine, shared: &Weak<Shared>) {
     });
 
     let weak = shared.clone();
-    let api_call = move |ctx: NativeCallContext<'_>, method: &str, path: &str, params: Map, ok: &str, err: &str| {
+    let api_call = move |ctx: NativeCallContext<'_>,
+                         method: &str,
+                         path: &str,
+                         params: Map,
+                         ok: &str,
+                         err: &str| {
         let shared = weak.upgrade().ok_or("the runtime is gone")?;
-        let call = crate::dispatch::GenericCall { method, path, params, success: ok, error: err };
-        shared.fire_generic(call).map_err(|message| script_error(message, ctx.call_position()))
+        let call = crate::dispatch::GenericCall {
+            method,
+            path,
+            params,
+            success: ok,
+            error: err,
+        };
+        shared
+            .fire_generic(call)
+            .map_err(|message| script_error(message, ctx.call_position()))
     };
     engine.register_fn("api_call", api_call);
 }

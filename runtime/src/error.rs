@@ -140,7 +140,13 @@ impl ScriptError {
             Some(name) => format!("{error} (limit `{name}` reached)"),
             None => error.to_string(),
         };
-        Self { kind, limit, message, line: position.line(), column: position.position() }
+        Self {
+            kind,
+            limit,
+            message,
+            line: position.line(),
+            column: position.position(),
+        }
     }
 }
 

@@ -34,7 +34,11 @@ pub struct Event {
 
 /// What happened, with its details.
 #[derive(Clone, Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase"
+)]
 #[non_exhaustive]
 pub enum EventKind {
     /// A script began to run: the main script, or the flow mapped to an event.

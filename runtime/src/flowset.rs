@@ -57,8 +57,10 @@ impl Manifest {
     /// [`Error::Manifest`] with the line and column of the first problem, and
     /// [`Error::CallSpec`] for a call that cannot be used.
     pub fn from_json(json: &str, origin: &str) -> Result<Self, Error> {
-        let manifest: Self = serde_json::from_str(json)
-            .map_err(|e| Error::Manifest { origin: origin.to_owned(), message: e.to_string() })?;
+        let manifest: Self = serde_json::from_str(json).map_err(|e| Error::Manifest {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
         for (name, call) in &manifest.calls {
             call.validate(name)?;
         }
@@ -88,12 +90,18 @@ pub struct FlowSet {
 impl FlowSet {
     /// An empty flow set whose main script is `main.rhai`.
     pub fn new() -> Self {
-        Self::from_manifest(Manifest { main: default_main(), ..Manifest::default() })
+        Self::from_manifest(Manifest {
+            main: default_main(),
+            ..Manifest::default()
+        })
     }
 
     /// A flow set with the manifest's mapping and calls, and no scripts yet.
     pub fn from_manifest(manifest: Manifest) -> Self {
-        Self { manifest, scripts: BTreeMap::new() }
+        Self {
+            manifest,
+            scripts: BTreeMap::new(),
+        }
     }
 
     /// Reads a flow set from a folder: its `flows.json` and every `.rhai` file in it.
@@ -105,14 +113,19 @@ impl FlowSet {
     pub fn load(folder: impl AsRef<std::path::Path>) -> Result<Self, Error> {
         let folder = folder.as_ref();
         let read = |path: &std::path::Path| {
-            std::fs::read_to_string(path)
-                .map_err(|source| Error::Io { path: path.display().to_string(), source })
+            std::fs::read_to_string(path).map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })
         };
         let manifest_path = folder.join(MANIFEST_FILE);
-        let manifest = Manifest::from_json(&read(&manifest_path)?, &manifest_path.display().to_string())?;
+        let manifest =
+            Manifest::from_json(&read(&manifest_path)?, &manifest_path.display().to_string())?;
         let mut flows = Self::from_manifest(manifest);
-        let entries = std::fs::read_dir(folder)
-            .map_err(|source| Error::Io { path: folder.display().to_string(), source })?;
+        let entries = std::fs::read_dir(folder).map_err(|source| Error::Io {
+            path: folder.display().to_string(),
+            source,
+        })?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.extension().is_some_and(|ext| ext == "rhai") {

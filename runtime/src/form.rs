@@ -10,7 +10,11 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rhai::{Dynamic, Map};
 
 /// Everything but the characters RFC 3986 calls unreserved.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// The content type of an encoded body.
 pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
@@ -48,7 +52,10 @@ fn encode_value(body: &mut String, key: &str, value: &Dynamic) -> Result<(), Str
     }
     let text = scalar_text(value).ok_or_else(|| {
         let name = decode_key(key);
-        format!("parameter `{name}` is a {}, which cannot be sent", value.type_name())
+        format!(
+            "parameter `{name}` is a {}, which cannot be sent",
+            value.type_name()
+        )
     })?;
     if !body.is_empty() {
         body.push('&');
@@ -72,7 +79,9 @@ fn encode_part(text: &str) -> String {
 }
 
 fn decode_key(key: &str) -> String {
-    percent_encoding::percent_decode_str(key).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(key)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -99,7 +108,10 @@ mod tests {
     fn special_characters_are_percent_encoded_in_keys_and_values() {
         let params = map(r#"#{ "a b&c": "x y&z#1+2=3", note: "café ☕" }"#);
         let body = encode(&params).unwrap();
-        assert_eq!(body, "a%20b%26c=x%20y%26z%231%2B2%3D3&note=caf%C3%A9%20%E2%98%95");
+        assert_eq!(
+            body,
+            "a%20b%26c=x%20y%26z%231%2B2%3D3&note=caf%C3%A9%20%E2%98%95"
+        );
     }
 
     #[test]
@@ -116,7 +128,7 @@ mod tests {
 
     #[test]
     fn a_value_that_is_not_data_is_refused_by_name() {
-        let params = map(r#"#{ meta: #{ f: Fn("print") } }"#);
+        let params = map(r#"fn shout() {} #{ meta: #{ f: Fn("shout") } }"#);
         let error = encode(&params).unwrap_err();
         assert!(error.contains("meta[f]"), "{error}");
     }

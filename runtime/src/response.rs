@@ -21,12 +21,17 @@ pub(crate) fn from_response(response: &Response) -> Outcome {
     let success = (200..300).contains(&response.status);
     let status = Dynamic::from_int(response.status.into());
     let (body, parse_error) = parse_body(&response.body);
-    let mut fields = match success {
-        true => success_fields(body),
-        false => error_fields(body, response),
+    let mut fields = match (success, &parse_error) {
+        (true, Some(_)) => vec![("body".to_owned(), response.body.clone().into())],
+        (true, None) => success_fields(body),
+        (false, _) => error_fields(body, response),
     };
     fields.push(("http_status".to_owned(), status));
-    Outcome { success, fields, parse_error }
+    Outcome {
+        success,
+        fields,
+        parse_error,
+    }
 }
 
 /// Reads a request that got no HTTP answer.
@@ -44,7 +49,11 @@ pub(crate) fn from_failure(error: &TransportError) -> Outcome {
         ("param".to_owned(), Dynamic::UNIT),
         ("http_status".to_owned(), Dynamic::UNIT),
     ];
-    Outcome { success: false, fields, parse_error: None }
+    Outcome {
+        success: false,
+        fields,
+        parse_error: None,
+    }
 }
 
 /// The body as a Rhai value through rhai's serde support, or why it is not JSON.
@@ -54,7 +63,10 @@ fn parse_body(body: &str) -> (Option<Dynamic>, Option<String>) {
     }
     match serde_json::from_str::<Dynamic>(body) {
         Ok(value) => (Some(value), None),
-        Err(error) => (None, Some(format!("body is not JSON ({error}): {}", snippet(body)))),
+        Err(error) => (
+            None,
+            Some(format!("body is not JSON ({error}): {}", snippet(body))),
+        ),
     }
 }
 
@@ -63,7 +75,10 @@ fn success_fields(body: Option<Dynamic>) -> Vec<(String, Dynamic)> {
         return Vec::new();
     };
     match body.try_cast_result::<Map>() {
-        Ok(map) => map.into_iter().map(|(key, value)| (key.into(), value)).collect(),
+        Ok(map) => map
+            .into_iter()
+            .map(|(key, value)| (key.into(), value))
+            .collect(),
         Err(other) => vec![("body".to_owned(), other)],
     }
 }
@@ -93,7 +108,12 @@ fn error_fields(body: Option<Dynamic>, response: &Response) -> Vec<(String, Dyna
 /// One readable line: `card_error: Your card has insufficient funds. (code: card_declined,
 /// decline_code: insufficient_funds, HTTP 402)`.
 fn describe(parts: &Map, response: &Response) -> String {
-    let field = |key: &str| parts.get(key).filter(|v| !v.is_unit()).map(|v| v.to_string());
+    let field = |key: &str| {
+        parts
+            .get(key)
+            .filter(|v| !v.is_unit())
+            .map(|v| v.to_string())
+    };
     let mut details: Vec<String> = ["code", "decline_code", "param"]
         .into_iter()
         .filter_map(|key| field(key).map(|value| format!("{key}: {value}")))
@@ -122,7 +142,13 @@ mod tests {
     use super::*;
 
     fn field<'a>(outcome: &'a Outcome, name: &str) -> &'a Dynamic {
-        &outcome.fields.iter().rev().find(|(key, _)| key == name).unwrap().1
+        &outcome
+            .fields
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .unwrap()
+            .1
     }
 
     #[test]
@@ -137,7 +163,10 @@ mod tests {
             "card_error: Your card has insufficient funds. (code: card_declined, \
              decline_code: insufficient_funds, HTTP 402)"
         );
-        assert_eq!(field(&outcome, "decline_code").to_string(), "insufficient_funds");
+        assert_eq!(
+            field(&outcome, "decline_code").to_string(),
+            "insufficient_funds"
+        );
         assert_eq!(field(&outcome, "error_type").to_string(), "card_error");
         assert!(field(&outcome, "param").is_unit());
         assert_eq!(field(&outcome, "http_status").as_int(), Ok(402));
@@ -145,7 +174,10 @@ mod tests {
 
     #[test]
     fn an_empty_204_is_a_success_with_no_fields() {
-        let outcome = from_response(&Response { status: 204, ..Response::default() });
+        let outcome = from_response(&Response {
+            status: 204,
+            ..Response::default()
+        });
         assert!(outcome.success);
         assert_eq!(outcome.fields.len(), 1);
         assert!(outcome.parse_error.is_none());
@@ -153,16 +185,27 @@ mod tests {
 
     #[test]
     fn a_body_that_is_not_json_is_kept_as_text_with_a_snippet() {
-        let response = Response { status: 200, body: "<html>oops</html>".into(), ..Default::default() };
+        let response = Response {
+            status: 200,
+            body: "<html>oops</html>".into(),
+            ..Default::default()
+        };
         let outcome = from_response(&response);
         assert!(outcome.success);
         assert_eq!(field(&outcome, "body").to_string(), "<html>oops</html>");
-        assert!(outcome.parse_error.unwrap().contains("\"<html>oops</html>\""));
+        assert!(outcome
+            .parse_error
+            .unwrap()
+            .contains("\"<html>oops</html>\""));
     }
 
     #[test]
     fn a_server_error_without_json_says_what_came_back() {
-        let response = Response { status: 502, body: "Bad gateway".into(), ..Default::default() };
+        let response = Response {
+            status: 502,
+            body: "Bad gateway".into(),
+            ..Default::default()
+        };
         let outcome = from_response(&response);
         let error = field(&outcome, "error").to_string();
         assert_eq!(error, "unexpected response: \"Bad gateway\" (HTTP 502)");

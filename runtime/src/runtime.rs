@@ -107,7 +107,11 @@ impl Runtime {
     /// # Errors
     ///
     /// [`Error::Config`] when the endpoint is not an `http` or `https` URL.
-    pub fn new(config: Config, flows: FlowSet, transport: impl Transport + 'static) -> Result<Self, Error> {
+    pub fn new(
+        config: Config,
+        flows: FlowSet,
+        transport: impl Transport + 'static,
+    ) -> Result<Self, Error> {
         check_config(&config)?;
         let mut calls = built_in_calls();
         calls.extend(flows.manifest().calls.clone());
@@ -117,7 +121,10 @@ impl Runtime {
             config,
             flows: RefCell::new(flows),
             transport: Rc::new(transport),
-            state: RefCell::new(State { key_prefix, ..State::default() }),
+            state: RefCell::new(State {
+                key_prefix,
+                ..State::default()
+            }),
             cache: RefCell::default(),
             listeners: RefCell::default(),
             epoch_ms: platform::now_ms(),
@@ -130,13 +137,19 @@ impl Runtime {
         let mut state = self.shared.state.borrow_mut();
         state.next_listener += 1;
         let id = state.next_listener;
-        self.shared.listeners.borrow_mut().push((id, Rc::new(listener)));
+        self.shared
+            .listeners
+            .borrow_mut()
+            .push((id, Rc::new(listener)));
         Subscription(id)
     }
 
     /// Stops calling a listener.
     pub fn unsubscribe(&self, subscription: Subscription) {
-        self.shared.listeners.borrow_mut().retain(|(id, _)| *id != subscription.0);
+        self.shared
+            .listeners
+            .borrow_mut()
+            .retain(|(id, _)| *id != subscription.0);
     }
 
     /// Runs the flow set's main script. Calls it makes go on after this returns.
@@ -157,7 +170,12 @@ impl Runtime {
     ///
     /// The flow's error, if it failed; it is reported as an event as well.
     pub fn dispatch(&self, event: &str, fields: Map, context: Map) -> Result<(), ScriptError> {
-        let script = self.shared.flows.borrow().script_for(event).map(str::to_owned);
+        let script = self
+            .shared
+            .flows
+            .borrow()
+            .script_for(event)
+            .map(str::to_owned);
         match script {
             Some(script) => self.shared.run_root(event, &script, fields, context),
             None => {
@@ -169,7 +187,9 @@ impl Runtime {
 
     /// Resolves when no request is in flight and no flow is waiting to run.
     pub fn idle(&self) -> Idle {
-        Idle { shared: Rc::clone(&self.shared) }
+        Idle {
+            shared: Rc::clone(&self.shared),
+        }
     }
 
     /// Whether nothing is in flight.
@@ -216,7 +236,9 @@ impl Runtime {
 
 fn check_config(config: &Config) -> Result<(), Error> {
     let endpoint = &config.endpoint;
-    let rest = endpoint.strip_prefix("http://").or_else(|| endpoint.strip_prefix("https://"));
+    let rest = endpoint
+        .strip_prefix("http://")
+        .or_else(|| endpoint.strip_prefix("https://"));
     let Some(rest) = rest else {
         let message = format!("endpoint `{endpoint}` must start with http:// or https://");
         return Err(Error::Config { message });
@@ -238,10 +260,19 @@ impl Shared {
             state.next_id += 1;
             state.next_id
         };
-        let event = Event { id, parent, at_ms: platform::now_ms() - self.epoch_ms, kind };
+        let event = Event {
+            id,
+            parent,
+            at_ms: platform::now_ms() - self.epoch_ms,
+            kind,
+        };
         // Listeners may call back into the runtime, so none of its state is borrowed here.
-        let listeners: Vec<Listener> =
-            self.listeners.borrow().iter().map(|(_, listener)| Rc::clone(listener)).collect();
+        let listeners: Vec<Listener> = self
+            .listeners
+            .borrow()
+            .iter()
+            .map(|(_, listener)| Rc::clone(listener))
+            .collect();
         for listener in listeners {
             listener(&event);
         }
@@ -250,7 +281,14 @@ impl Shared {
 
     pub(crate) fn output(&self, stream: OutputStream, text: &str, line: Option<usize>) {
         let parent = self.current_frame().map(|frame| frame.id);
-        self.emit(parent, EventKind::Output { stream, text: text.to_owned(), line });
+        self.emit(
+            parent,
+            EventKind::Output {
+                stream,
+                text: text.to_owned(),
+                line,
+            },
+        );
     }
 
     pub(crate) fn current_frame(&self) -> Option<Frame> {
@@ -273,8 +311,13 @@ impl Shared {
             }
         }
         let ast = self.engine.compile(&*source);
-        let ast = ast.map(Rc::new).map_err(|error| ScriptError::from_parse(&error));
-        let compiled = Compiled { source, ast: ast.clone() };
+        let ast = ast
+            .map(Rc::new)
+            .map_err(|error| ScriptError::from_parse(&error));
+        let compiled = Compiled {
+            source,
+            ast: ast.clone(),
+        };
         self.cache.borrow_mut().insert(name.to_owned(), compiled);
         Some(ast)
     }

@@ -48,7 +48,9 @@ async fn fetch(request: Request) -> Result<Response, TransportError> {
     let url = request.url.clone();
     let method = Method::from_bytes(request.method.as_bytes())
         .map_err(|_| network(&url, &format!("method {} is not valid", request.method)))?;
-    let mut builder = RequestBuilder::new(&request.url).method(method).abort_signal(Some(&signal));
+    let mut builder = RequestBuilder::new(&request.url)
+        .method(method)
+        .abort_signal(Some(&signal));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
@@ -57,16 +59,28 @@ async fn fetch(request: Request) -> Result<Response, TransportError> {
         None => builder.build(),
     };
     let prepared = prepared.map_err(|error| describe(&url, error))?;
-    let answer = prepared.send().await.map_err(|error| describe(&url, error))?;
+    let answer = prepared
+        .send()
+        .await
+        .map_err(|error| describe(&url, error))?;
     let status = answer.status();
     let headers = KEPT_HEADERS
         .iter()
-        .filter_map(|name| answer.headers().get(name).map(|value| ((*name).to_owned(), value)))
+        .filter_map(|name| {
+            answer
+                .headers()
+                .get(name)
+                .map(|value| ((*name).to_owned(), value))
+        })
         .collect();
     let body = answer.text().await.map_err(|error| describe(&url, error))?;
     // The answer is complete: nothing is left to abort.
     guard.0 = None;
-    Ok(Response { status, headers, body })
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn describe(url: &str, error: gloo_net::Error) -> TransportError {
@@ -86,5 +100,8 @@ fn network(url: &str, reason: &str) -> TransportError {
 
 fn aborted(reason: &str) -> TransportError {
     let message = format!("the request was aborted ({reason})");
-    TransportError { kind: TransportErrorKind::Aborted, message }
+    TransportError {
+        kind: TransportErrorKind::Aborted,
+        message,
+    }
 }

@@ -26,7 +26,10 @@ pub struct MemoryTransport {
 impl MemoryTransport {
     /// A transport that answers each request with `handler`.
     pub fn new(handler: impl Fn(&Request) -> Result<Response, TransportError> + 'static) -> Self {
-        Self { handler: Rc::new(handler), requests: Rc::default() }
+        Self {
+            handler: Rc::new(handler),
+            requests: Rc::default(),
+        }
     }
 
     /// Every request sent so far, in order.

@@ -61,7 +61,11 @@ impl Response {
     /// A response with a status and a JSON body.
     pub fn json(status: u16, body: impl Into<String>) -> Self {
         let headers = vec![("content-type".to_owned(), "application/json".to_owned())];
-        Self { status, headers, body: body.into() }
+        Self {
+            status,
+            headers,
+            body: body.into(),
+        }
     }
 
     /// The value of the header `name`, compared without regard to case.
@@ -71,7 +75,10 @@ impl Response {
 }
 
 fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// A request that ended with no HTTP answer.
@@ -98,7 +105,10 @@ pub enum TransportErrorKind {
 impl TransportError {
     /// A failure of the network or the connection.
     pub fn network(message: impl Into<String>) -> Self {
-        Self { kind: TransportErrorKind::Network, message: message.into() }
+        Self {
+            kind: TransportErrorKind::Network,
+            message: message.into(),
+        }
     }
 }
 
