@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs every test of the project: set-up, lints, the native suites, the browser suite in
+# headless Chromium against the test endpoint, the playground's end-to-end tests and the npm
+# package's consumer tests. Exits non-zero if any suite fails or runs no test.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+LOGS="$(mktemp -d)"
+PASSED=0
+FAILED=0
+trap 'stop_endpoint; rm -rf "$LOGS"' EXIT
+
+# Runs a suite, keeps its output, and adds up what its runner reports.
+suite() {
+    local name="$1"; shift
+    log "$name"
+    local status=0
+    "$@" 2>&1 | tee "$LOGS/$name.log" || status=$?
+    local passed failed
+    passed=$(count_passed "$LOGS/$name.log")
+    failed=$(count_failed "$LOGS/$name.log")
+    PASSED=$((PASSED + passed))
+    FAILED=$((FAILED + failed))
+    if [ "$status" -ne 0 ]; then
+        log "$name failed"
+        FAILED=$((FAILED + (failed == 0)))
+        summary
+        exit 1
+    fi
+    if [ "$passed" -eq 0 ]; then
+        log "$name ran no test"
+        FAILED=$((FAILED + 1))
+        summary
+        exit 1
+    fi
+}
+
+# cargo test prints "test result: ok. N passed"; node's runner prints "# pass N".
+count_passed() {
+    { grep -oE 'test result: [a-zA-Z]+\. [0-9]+ passed' "$1" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+'
+      grep -oE '^# pass [0-9]+' "$1" | grep -oE '[0-9]+'; } | awk '{ s += $1 } END { print s + 0 }'
+}
+
+count_failed() {
+    { grep -oE '[0-9]+ failed;' "$1" | grep -oE '[0-9]+'
+      grep -oE '^# fail [0-9]+' "$1" | grep -oE '[0-9]+'; } | awk '{ s += $1 } END { print s + 0 }'
+}
+
+summary() {
+    echo "rhai-flow: $PASSED passed, $FAILED failed"
+}
+
+ENDPOINT_PID=""
+start_endpoint() {
+    cargo build --release -p rhai-flow-endpoint
+    local out="$LOGS/endpoint.out"
+    "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0 >"$out" 2>"$LOGS/endpoint.err" &
+    ENDPOINT_PID=$!
+    for _ in $(seq 100); do
+        grep -q '^listening on ' "$out" && break
+        sleep 0.1
+    done
+    ENDPOINT_URL="$(sed -n 's/^listening on //p' "$out")"
+    [ -n "$ENDPOINT_URL" ] || { cat "$LOGS/endpoint.err" >&2; return 1; }
+    export RHAI_FLOW_ENDPOINT="$ENDPOINT_URL"
+    log "test endpoint at $ENDPOINT_URL"
+}
+
+stop_endpoint() {
+    if [ -n "$ENDPOINT_PID" ]; then
+        kill "$ENDPOINT_PID" 2>/dev/null || true
+        wait "$ENDPOINT_PID" 2>/dev/null || true
+        ENDPOINT_PID=""
+    fi
+}
+
+"$ROOT/scripts/setup.sh"
+
+log "formatting and lints"
+cargo fmt --all --check
+cargo clippy -p rhai-flow -p rhai-flow-endpoint --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown \
+    -p rhai-flow -p rhai-flow-js -p rhai-flow-playground -p rhai-flow-browser-tests \
+    --all-targets -- -D warnings
+
+suite native cargo test -p rhai-flow -p rhai-flow-endpoint
+
+start_endpoint
+suite browser cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown
+stop_endpoint
+
+suite playground "$ROOT/scripts/test-playground.sh"
+suite npm "$ROOT/scripts/test-npm.sh"
+
+summary
