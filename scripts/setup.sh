@@ -26,6 +26,11 @@ if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
     apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+if ! command -v localstripe >/dev/null; then
+    log "installing localstripe, a Stripe-compatible server the interop tests run against"
+    python3 -m pip install --quiet localstripe
+fi
+
 if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     log "installing npm packages (editor, browser test driver, wasm-opt)"
     (cd "$ROOT" && npm ci --no-fund --no-audit)

@@ -79,12 +79,12 @@ stop_endpoint() {
 
 log "formatting and lints"
 cargo fmt --all --check
-cargo clippy -p rhai-flow -p rhai-flow-endpoint --all-targets -- -D warnings
+cargo clippy -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown \
-    -p rhai-flow -p rhai-flow-js -p rhai-flow-playground -p rhai-flow-browser-tests \
-    --all-targets -- -D warnings
+    -p rhai-flow -p rhai-flow-js -p rhai-flow-playground -- -D warnings
+cargo clippy --target wasm32-unknown-unknown -p rhai-flow-browser-tests --all-targets -- -D warnings
 
-suite native cargo test -p rhai-flow -p rhai-flow-endpoint
+suite native cargo test -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli
 
 start_endpoint
 suite browser cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown

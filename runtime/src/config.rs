@@ -20,6 +20,8 @@ pub struct Config {
     pub api_key: String,
     /// How long one request may take before it ends as a timeout, in milliseconds.
     pub request_timeout_ms: u32,
+    /// When and how often a failed request is sent again.
+    pub retry: RetryPolicy,
     /// Limits on script execution and on chains of flows.
     pub limits: Limits,
 }
@@ -30,6 +32,7 @@ impl Default for Config {
             endpoint: DEFAULT_ENDPOINT.to_owned(),
             api_key: DEFAULT_API_KEY.to_owned(),
             request_timeout_ms: 10_000,
+            retry: RetryPolicy::default(),
             limits: Limits::default(),
         }
     }
@@ -57,6 +60,9 @@ pub struct Limits {
     pub max_map_size: usize,
     /// Longest chain of flows, each started by a call of the one before.
     pub max_chain_depth: u32,
+    /// Most error flows in a row within one chain; the next error event is not dispatched,
+    /// so an error flow that keeps failing cannot loop forever.
+    pub max_error_chain: u32,
 }
 
 impl Default for Limits {
@@ -70,6 +76,32 @@ impl Default for Limits {
             max_array_size: 100_000,
             max_map_size: 10_000,
             max_chain_depth: 64,
+            max_error_chain: 3,
+        }
+    }
+}
+
+/// Retries as Stripe's own clients do them: after network errors and timeouts, and after
+/// 409, 429 and 5xx answers, never after other 4xx; `Stripe-Should-Retry` overrides the
+/// status, and `Retry-After` lengthens the wait. Every attempt of one call sends the same
+/// `Idempotency-Key`, so the endpoint carries a retried request out once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Attempts after the first; 0 turns retries off.
+    pub max_retries: u32,
+    /// Wait before the first retry, in milliseconds; it doubles with each retry.
+    pub initial_delay_ms: u32,
+    /// Longest wait between two attempts, in milliseconds, whatever `Retry-After` asks.
+    pub max_delay_ms: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            initial_delay_ms: 500,
+            max_delay_ms: 8_000,
         }
     }
 }

@@ -13,6 +13,7 @@ use rhai::{Dynamic, Map, Scope, AST};
 use crate::call::{check_path, CallSpec, PreparedCall};
 use crate::event::{EventId, EventKind, UnhandledReason};
 use crate::response::{self, Outcome};
+use crate::retry::{self, Attempt};
 use crate::runtime::{Frame, Shared};
 use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
 use crate::{form, platform, ScriptError};
@@ -24,23 +25,27 @@ struct FlowInput {
     fields: Vec<(String, Dynamic)>,
     context: Map,
     depth: u32,
+    /// Error events in a row that led to this flow.
+    error_streak: u32,
 }
 
 /// A request in flight, with what its answer's flow needs.
 struct Pending {
     request_id: EventId,
     generation: u64,
+    request: Request,
     success: String,
     error: String,
     context: Map,
     depth: u32,
+    error_streak: u32,
 }
 
-/// How waiting for an answer ended.
-enum Ended {
-    Answered(Result<Response, TransportError>),
-    TimedOut,
-    Cancelled,
+/// What woke a task that waits for an answer, a timer, or a stop.
+enum Wake {
+    Answer(Result<Response, TransportError>),
+    Timer,
+    Stop,
 }
 
 /// The arguments of `api_call(method, path, params, success_event, error_event)`.
@@ -72,6 +77,7 @@ impl Shared {
             fields,
             context,
             depth: 0,
+            error_streak: 0,
         };
         let result = self.run_script(script, input);
         self.end_task();
@@ -169,9 +175,10 @@ impl Shared {
             id,
             context: input.context,
             depth: input.depth,
+            error_streak: input.error_streak,
         };
         self.state.borrow_mut().frames.push(frame);
-        let result = self.engine.run_ast_with_scope(&mut scope, ast);
+        let result = contain_panic(|| self.engine.run_ast_with_scope(&mut scope, ast));
         let refused = {
             let mut state = self.state.borrow_mut();
             state.frames.pop();
@@ -249,6 +256,8 @@ impl Shared {
             form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
         let key = (method == "POST").then(|| self.next_idempotency_key());
         let request = self.request(method, &prepared.path, body, key.as_deref());
+        // The first attempt leaves now, while the script goes on; retries leave from the task.
+        let answer = self.transport.send(request.clone());
 
         let mut context = frame.context;
         context.extend(prepared.context);
@@ -269,12 +278,13 @@ impl Shared {
         let pending = Pending {
             request_id,
             generation: self.state.borrow().generation,
+            request,
             success: success.to_owned(),
             error: error.to_owned(),
             context,
             depth: frame.depth + 1,
+            error_streak: frame.error_streak,
         };
-        let answer = self.transport.send(request);
         platform::spawn(Rc::clone(self).await_answer(answer, pending));
         Ok(())
     }
@@ -306,7 +316,7 @@ impl Shared {
 
     async fn await_answer(self: Rc<Self>, answer: ResponseFuture, pending: Pending) {
         let started = platform::now_ms();
-        let ended = self.race(answer, &pending).await;
+        let (attempt, attempts) = self.attempts(answer, &pending).await;
         let elapsed_ms = platform::now_ms() - started;
         let stopped = self.state.borrow().generation != pending.generation;
         let Pending {
@@ -315,57 +325,116 @@ impl Shared {
             error,
             context,
             depth,
+            error_streak,
             ..
         } = pending;
-        let (event, id, outcome) = match ended {
+        let (event, id, outcome) = match attempt {
             _ if stopped => {
                 self.emit(Some(request_id), EventKind::Cancelled { event: success });
                 self.end_task();
                 return;
             }
-            Ended::Cancelled => unreachable!("a cancellation always follows a stop"),
-            Ended::Answered(Ok(answer)) => {
+            Attempt::Cancelled => unreachable!("a cancellation always follows a stop"),
+            Attempt::Answered(Ok(answer)) => {
                 let outcome = response::from_response(&answer);
                 let event = if outcome.success { success } else { error };
-                let id = self.report_response(request_id, answer, &outcome, &event, elapsed_ms);
+                let timing = (elapsed_ms, attempts);
+                let id = self.report_response(request_id, answer, &outcome, &event, timing);
                 (event, id, outcome)
             }
-            Ended::Answered(Err(failure)) => {
-                self.report_failure(request_id, failure, error, elapsed_ms)
+            Attempt::Answered(Err(failure)) => {
+                self.report_failure(request_id, failure, error, (elapsed_ms, attempts))
             }
-            Ended::TimedOut => {
+            Attempt::TimedOut => {
                 let message = format!("no answer within {} ms", self.config.request_timeout_ms);
                 let failure = TransportError {
                     kind: TransportErrorKind::Timeout,
                     message,
                 };
-                self.report_failure(request_id, failure, error, elapsed_ms)
+                self.report_failure(request_id, failure, error, (elapsed_ms, attempts))
             }
         };
-        let fields = outcome.fields;
-        self.run_flow(FlowInput {
+        let error_streak = if outcome.success { 0 } else { error_streak + 1 };
+        let input = FlowInput {
             event,
             parent: Some(id),
-            fields,
+            fields: outcome.fields,
             context,
             depth,
-        });
+            error_streak,
+        };
+        self.run_guarded(input);
         self.end_task();
     }
 
+    /// Runs the flow for an answer, unless it would be one error flow too many in a row.
+    fn run_guarded(self: &Rc<Self>, input: FlowInput) {
+        let limit = self.config.limits.max_error_chain;
+        if input.error_streak > limit {
+            let event = input.event;
+            let guard = "max_error_chain";
+            self.emit(
+                input.parent,
+                EventKind::GuardTripped {
+                    event,
+                    guard,
+                    limit,
+                },
+            );
+            return;
+        }
+        self.run_flow(input);
+    }
+
+    /// Sends the request until an attempt's outcome stands, and returns it with the number
+    /// of attempts made. Every attempt carries the same idempotency key.
+    async fn attempts(&self, first: ResponseFuture, pending: &Pending) -> (Attempt, u32) {
+        let policy = &self.config.retry;
+        let mut answer = first;
+        let mut made = 1;
+        loop {
+            let attempt = match self
+                .first_of(pending, Some(&mut answer), self.config.request_timeout_ms)
+                .await
+            {
+                Wake::Answer(result) => Attempt::Answered(result),
+                Wake::Timer => Attempt::TimedOut,
+                Wake::Stop => Attempt::Cancelled,
+            };
+            let Some(reason) = retry::reason(&attempt).filter(|_| made <= policy.max_retries)
+            else {
+                return (attempt, made);
+            };
+            let Some(delay_ms) = retry::delay_ms(policy, made, &attempt) else {
+                return (attempt, made);
+            };
+            let retrying = EventKind::RequestRetrying {
+                attempt: made,
+                delay_ms,
+                reason,
+            };
+            self.emit(Some(pending.request_id), retrying);
+            if let Wake::Stop = self.first_of(pending, None, delay_ms).await {
+                return (Attempt::Cancelled, made);
+            }
+            answer = self.transport.send(pending.request.clone());
+            made += 1;
+        }
+    }
     fn report_response(
         &self,
         request_id: EventId,
         answer: Response,
         outcome: &Outcome,
         event: &str,
-        elapsed_ms: f64,
+        (elapsed_ms, attempts): (f64, u32),
     ) -> EventId {
         let kind = EventKind::ResponseReceived {
             status: answer.status,
             body: answer.body.into(),
             parse_error: outcome.parse_error.clone(),
             elapsed_ms,
+            attempts,
             event: event.to_owned(),
         };
         self.emit(Some(request_id), kind)
@@ -376,32 +445,41 @@ impl Shared {
         request_id: EventId,
         failure: TransportError,
         event: String,
-        elapsed_ms: f64,
+        (elapsed_ms, attempts): (f64, u32),
     ) -> (String, EventId, Outcome) {
         let outcome = response::from_failure(&failure);
         let kind = EventKind::RequestFailed {
             error: failure.message,
             timed_out: failure.kind == TransportErrorKind::Timeout,
             elapsed_ms,
+            attempts,
             event: event.clone(),
         };
         let id = self.emit(Some(request_id), kind);
         (event, id, outcome)
     }
 
-    /// Waits for the answer, the timeout or a stop, whichever comes first. Returning drops
-    /// the transport's future, which cancels the request where the platform allows.
-    async fn race(&self, mut answer: ResponseFuture, pending: &Pending) -> Ended {
-        let mut timer = Box::pin(platform::sleep(self.config.request_timeout_ms));
+    /// Waits for the answer (if any), the timer or a stop, whichever comes first. Returning
+    /// drops nothing: the caller drops the transport's future, which cancels the request
+    /// where the platform allows.
+    async fn first_of(
+        &self,
+        pending: &Pending,
+        mut answer: Option<&mut ResponseFuture>,
+        ms: u32,
+    ) -> Wake {
+        let mut timer = Box::pin(platform::sleep(ms));
         poll_fn(|cx| {
             if self.state.borrow().generation != pending.generation {
-                return Poll::Ready(Ended::Cancelled);
+                return Poll::Ready(Wake::Stop);
             }
-            if let Poll::Ready(result) = answer.as_mut().poll(cx) {
-                return Poll::Ready(Ended::Answered(result));
+            if let Some(answer) = answer.as_mut() {
+                if let Poll::Ready(result) = answer.as_mut().poll(cx) {
+                    return Poll::Ready(Wake::Answer(result));
+                }
             }
             if timer.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Ended::TimedOut);
+                return Poll::Ready(Wake::Timer);
             }
             // `stop` wakes this task, so a cancelled request does not wait for its timer.
             self.state
@@ -412,4 +490,21 @@ impl Shared {
         })
         .await
     }
+}
+
+/// Turns a panic inside a script run into that flow's error, so the run goes on.
+///
+/// Where panics abort (a wasm32 release build), there is nothing to catch; natively, a bug
+/// costs one flow instead of the whole runtime.
+fn contain_panic(
+    run: impl FnOnce() -> Result<(), Box<rhai::EvalAltResult>>,
+) -> Result<(), Box<rhai::EvalAltResult>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(format!("the flow stopped on a bug in the runtime ({detail})").into())
+    })
 }

@@ -63,6 +63,11 @@ fn register_helpers(engine: &mut Engine, shared: &Weak<Shared>) {
     // script runs, so there is nothing left to do.
     engine.register_fn("init_flows", || ());
 
+    // Rhai's own `sleep` blocks the thread: in a browser that panics, and anywhere it would
+    // hold up every other flow. Waiting is the endpoint's job, so say so instead.
+    engine.register_fn("sleep", |_: rhai::INT| -> CallResult { Err(no_sleep()) });
+    engine.register_fn("sleep", |_: rhai::FLOAT| -> CallResult { Err(no_sleep()) });
+
     let weak = shared.clone();
     engine.register_fn("set_context", move |key: &str, value: Dynamic| {
         if let Some(shared) = weak.upgrade() {
@@ -109,6 +114,12 @@ fn register_call(engine: &mut Engine, shared: &Weak<Shared>, name: &str, spec: &
                 .map_err(|message| script_error(message, ctx.call_position()))
         });
     }
+}
+
+fn no_sleep() -> Box<EvalAltResult> {
+    "sleep() is not available in flows: it would stop every other flow while it waits. \
+     Make a call instead and continue in the flow of its event"
+        .into()
 }
 
 fn script_error(message: String, position: Position) -> Box<EvalAltResult> {

@@ -113,6 +113,8 @@ pub enum EventKind {
         parse_error: Option<String>,
         /// Milliseconds from sending the request to receiving the whole answer.
         elapsed_ms: f64,
+        /// How many times the request was sent; more than 1 after retries.
+        attempts: u32,
         /// The event this response dispatches.
         event: String,
     },
@@ -124,6 +126,8 @@ pub enum EventKind {
         timed_out: bool,
         /// Milliseconds from sending the request to giving up.
         elapsed_ms: f64,
+        /// How many times the request was sent.
+        attempts: u32,
         /// The event this failure dispatches.
         event: String,
     },
@@ -134,6 +138,24 @@ pub enum EventKind {
         /// Why nothing ran.
         #[serde(flatten)]
         reason: UnhandledReason,
+    },
+    /// An attempt failed in a way worth retrying; the same request goes again after a wait.
+    RequestRetrying {
+        /// The attempt that failed, counted from 1.
+        attempt: u32,
+        /// How long the runtime waits before the next attempt, in milliseconds.
+        delay_ms: u32,
+        /// What went wrong with the attempt.
+        reason: String,
+    },
+    /// A guard stopped a chain: the event was not dispatched.
+    GuardTripped {
+        /// The event that was not dispatched.
+        event: String,
+        /// The limit that tripped, such as `max_error_chain`.
+        guard: &'static str,
+        /// The limit's value.
+        limit: u32,
     },
     /// A request was cancelled by a stop before its flow could run.
     Cancelled {
@@ -179,6 +201,8 @@ impl EventKind {
             Self::ResponseReceived { .. } => "response_received",
             Self::RequestFailed { .. } => "request_failed",
             Self::Unhandled { .. } => "unhandled",
+            Self::RequestRetrying { .. } => "request_retrying",
+            Self::GuardTripped { .. } => "guard_tripped",
             Self::Cancelled { .. } => "cancelled",
             Self::Idle {} => "idle",
         }

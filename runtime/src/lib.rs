@@ -11,7 +11,8 @@
 //! 2. [`Runtime`]: runs the main script, dispatches events, reports every step as an
 //!    [`Event`], and tells when a run is over through [`Runtime::idle`].
 //! 3. [`Transport`]: how requests reach the endpoint; [`MemoryTransport`] answers in memory,
-//!    and in the browser `FetchTransport` uses `fetch`.
+//!    in the browser `FetchTransport` uses `fetch`, and natively `HttpTransport` (feature
+//!    `http`) uses reqwest.
 //!
 //! ```
 //! use rhai_flow::{Config, FlowSet, MemoryTransport, Response, Runtime};
@@ -39,11 +40,12 @@ pub mod form;
 mod idle;
 mod platform;
 mod response;
+mod retry;
 mod runtime;
 mod transport;
 
 pub use call::{built_in_calls, CallSpec, ParamKind, ParamSpec};
-pub use config::{Config, Limits, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
+pub use config::{Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
 pub use error::{Error, ScriptError, ScriptErrorKind};
 pub use event::{Event, EventId, EventKind, OutputStream, UnhandledReason};
 pub use flowset::{FlowSet, Manifest, MANIFEST_FILE};
@@ -52,6 +54,8 @@ pub use rhai;
 pub use runtime::{Runtime, Subscription};
 #[cfg(target_arch = "wasm32")]
 pub use transport::FetchTransport;
+#[cfg(all(feature = "http", not(target_arch = "wasm32")))]
+pub use transport::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
 pub use transport::{
     MemoryTransport, Request, Response, ResponseFuture, Transport, TransportError,
     TransportErrorKind,

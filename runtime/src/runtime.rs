@@ -90,6 +90,7 @@ pub(crate) struct Frame {
     pub(crate) id: EventId,
     pub(crate) context: Map,
     pub(crate) depth: u32,
+    pub(crate) error_streak: u32,
 }
 
 /// A script compiled from one version of its source.
@@ -235,6 +236,7 @@ impl Runtime {
 }
 
 fn check_config(config: &Config) -> Result<(), Error> {
+    check_key(&config.api_key)?;
     let endpoint = &config.endpoint;
     let rest = endpoint
         .strip_prefix("http://")
@@ -247,6 +249,20 @@ fn check_config(config: &Config) -> Result<(), Error> {
     let path_ok = path.is_empty() || check_path(path.trim_end_matches('/')).is_ok();
     if host.is_empty() || host.contains(['@', '?', '#']) || !path_ok {
         let message = format!("endpoint `{endpoint}` must be like https://api.stripe.com/v1");
+        return Err(Error::Config { message });
+    }
+    Ok(())
+}
+
+/// In a browser, anyone who opens the page can read the key, so live secret keys are
+/// refused there; natively they are the normal case.
+fn check_key(key: &str) -> Result<(), Error> {
+    let live = key.starts_with("sk_live_") || key.starts_with("rk_live_");
+    if cfg!(target_arch = "wasm32") && live {
+        let message = "a live secret key must not be used in a web page, where anyone who opens \
+                       it can read the key: use a test key (sk_test_...) here, and keep live \
+                       keys on a server"
+            .to_owned();
         return Err(Error::Config { message });
     }
     Ok(())

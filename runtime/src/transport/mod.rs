@@ -9,9 +9,13 @@ mod memory;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
+#[cfg(all(feature = "http", not(target_arch = "wasm32")))]
+mod http;
 
 #[cfg(target_arch = "wasm32")]
 pub use fetch::FetchTransport;
+#[cfg(all(feature = "http", not(target_arch = "wasm32")))]
+pub use http::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
 pub use memory::MemoryTransport;
 
 /// The future a transport returns for one request.

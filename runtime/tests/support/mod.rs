@@ -38,7 +38,20 @@ pub fn record(runtime: &Runtime) -> Rc<RefCell<Vec<Event>>> {
 
 /// Runs the main script of `flows` against `transport` and returns every event once idle.
 pub async fn run(flows: FlowSet, transport: MemoryTransport) -> Vec<Event> {
-    run_with(Config::default(), flows, transport).await
+    run_with(quick_config(), flows, transport).await
+}
+
+/// The default configuration, with retries that wait milliseconds instead of seconds.
+pub fn quick_config() -> Config {
+    let retry = rhai_flow::RetryPolicy {
+        max_retries: 2,
+        initial_delay_ms: 1,
+        max_delay_ms: 20,
+    };
+    Config {
+        retry,
+        ..Config::default()
+    }
 }
 
 pub async fn run_with(config: Config, flows: FlowSet, transport: MemoryTransport) -> Vec<Event> {

@@ -188,3 +188,26 @@ async fn an_empty_204_runs_the_success_flow_with_no_fields() {
     let events = run(config(), flows).await;
     assert_eq!(printed(&events), ["204 false"]);
 }
+
+#[wasm_bindgen_test]
+fn a_live_secret_key_is_refused_in_the_browser() {
+    let config = Config { api_key: "sk_live_0123456789".into(), ..config() };
+    let error = rhai_flow::Runtime::new(config, payment(), FetchTransport).err().unwrap();
+    assert!(matches!(error, rhai_flow::Error::Config { .. }));
+    assert!(error.to_string().contains("live secret key must not be used in a web page"));
+}
+
+#[wasm_bindgen_test]
+async fn time_works_and_sleep_is_refused_without_a_panic() {
+    let flows = flow_set(
+        "{}",
+        &[("main.rhai", "let t = timestamp(); print(`${t.elapsed >= 0.0}`); sleep(1);")],
+    );
+    let events = run(config(), flows).await;
+    assert_eq!(printed(&events), ["true"]);
+    let failure = events.iter().find_map(|event| match &event.kind {
+        EventKind::FlowFailed { error, .. } => Some(error.message.clone()),
+        _ => None,
+    });
+    assert!(failure.unwrap().contains("sleep() is not available in flows"));
+}

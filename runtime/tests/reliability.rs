@@ -1,0 +1,267 @@
+//! Retries, guards against runaway chains, and what scripts may not do.
+
+mod support;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use rhai_flow::{Config, EventKind, FlowSet, MemoryTransport, Response, RetryPolicy, Runtime};
+use support::*;
+
+fn quick_retries() -> Config {
+    let retry = RetryPolicy {
+        max_retries: 2,
+        initial_delay_ms: 1,
+        max_delay_ms: 50,
+    };
+    Config {
+        retry,
+        ..Config::default()
+    }
+}
+
+/// Answers with `statuses` in turn, then with 200.
+fn answering_in_turn(
+    statuses: &'static [(u16, &'static [(&'static str, &'static str)])],
+) -> MemoryTransport {
+    let count = Cell::new(0);
+    MemoryTransport::new(move |_| {
+        let n = count.get();
+        count.set(n + 1);
+        let (status, headers) = statuses.get(n).copied().unwrap_or((200, &[]));
+        let headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let body = format!(r#"{{"id": "prod_{n}", "error": {{"type": "api_error"}}}}"#);
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
+    })
+}
+
+fn product_flows() -> FlowSet {
+    FlowSet::new()
+        .with_script("main.rhai", r#"create_product("Lamp", "A desk lamp");"#)
+        .with_script("created.rhai", r#"print(`created ${id}`);"#)
+        .with_script("failed.rhai", r#"print(`failed ${http_status}`);"#)
+        .with_event("product_created", "created.rhai")
+        .with_event("product_failed", "failed.rhai")
+}
+
+#[test]
+fn rate_limits_and_server_errors_are_retried_with_the_same_idempotency_key() {
+    static STATUSES: &[(u16, &[(&str, &str)])] = &[(429, &[("Retry-After", "0")]), (503, &[])];
+    let transport = answering_in_turn(STATUSES);
+    let events = local(run_with(
+        quick_retries(),
+        product_flows(),
+        transport.clone(),
+    ));
+    assert_eq!(printed(&events), ["created prod_2"]);
+    let keys: Vec<_> = transport
+        .requests()
+        .iter()
+        .map(|r| r.header("idempotency-key").unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|key| key == &keys[0]), "{keys:?}");
+    let retries: Vec<(u32, String)> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::RequestRetrying {
+                attempt, reason, ..
+            } => Some((*attempt, reason.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        retries,
+        [(1, "HTTP 429".to_owned()), (2, "HTTP 503".to_owned())]
+    );
+    let attempts = events.iter().find_map(|e| match &e.kind {
+        EventKind::ResponseReceived { attempts, .. } => Some(*attempts),
+        _ => None,
+    });
+    assert_eq!(attempts, Some(3));
+}
+
+#[test]
+fn retries_stop_after_the_configured_number_of_attempts() {
+    static STATUSES: &[(u16, &[(&str, &str)])] = &[(500, &[]), (500, &[]), (500, &[]), (500, &[])];
+    let transport = answering_in_turn(STATUSES);
+    let events = local(run_with(
+        quick_retries(),
+        product_flows(),
+        transport.clone(),
+    ));
+    assert_eq!(transport.requests().len(), 3);
+    assert_eq!(printed(&events), ["failed 500"]);
+}
+
+#[test]
+fn other_client_errors_and_a_refusing_endpoint_are_not_retried() {
+    static DECLINED: &[(u16, &[(&str, &str)])] = &[(402, &[])];
+    static REFUSED: &[(u16, &[(&str, &str)])] = &[(503, &[("Stripe-Should-Retry", "false")])];
+    static TOO_LONG: &[(u16, &[(&str, &str)])] = &[(429, &[("Retry-After", "30")])];
+    for statuses in [DECLINED, REFUSED, TOO_LONG] {
+        let transport = answering_in_turn(statuses);
+        let events = local(run_with(
+            quick_retries(),
+            product_flows(),
+            transport.clone(),
+        ));
+        assert_eq!(transport.requests().len(), 1, "{statuses:?}");
+        assert!(printed(&events)[0].starts_with("failed"));
+    }
+}
+
+#[test]
+fn network_errors_are_retried() {
+    let count = Rc::new(Cell::new(0));
+    let seen = Rc::clone(&count);
+    let transport = MemoryTransport::new(move |_| {
+        seen.set(seen.get() + 1);
+        match seen.get() {
+            1 => Err(rhai_flow::TransportError::network("connection reset")),
+            _ => Ok(Response::json(200, r#"{"id": "prod_9"}"#)),
+        }
+    });
+    let events = local(run_with(quick_retries(), product_flows(), transport));
+    assert_eq!(printed(&events), ["created prod_9"]);
+    assert_eq!(count.get(), 2);
+}
+
+#[test]
+fn a_stop_during_the_wait_before_a_retry_cancels_the_call() {
+    static STATUSES: &[(u16, &[(&str, &str)])] = &[(503, &[])];
+    let retry = RetryPolicy {
+        max_retries: 2,
+        initial_delay_ms: 5_000,
+        max_delay_ms: 10_000,
+    };
+    let config = Config {
+        retry,
+        ..Config::default()
+    };
+    local(async {
+        let runtime = Runtime::new(config, product_flows(), answering_in_turn(STATUSES)).unwrap();
+        let events = record(&runtime);
+        let retrying = Rc::new(Cell::new(false));
+        let seen = Rc::clone(&retrying);
+        let handle = runtime.clone();
+        runtime.subscribe(move |event| {
+            if event.kind.name() == "request_retrying" && !seen.replace(true) {
+                handle.stop();
+            }
+        });
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+        assert!(retrying.get());
+        let lines = summaries(&events.borrow());
+        assert!(
+            lines.contains(&"cancelled product_created".to_owned()),
+            "{lines:#?}"
+        );
+        assert!(printed(&events.borrow()).is_empty());
+    });
+}
+
+#[test]
+fn an_error_flow_that_keeps_failing_is_stopped_by_the_guard() {
+    let flows = FlowSet::new()
+        .with_script(
+            "main.rhai",
+            r#"create_payment_intent(2000, "usd", "cus_lost_card");"#,
+        )
+        .with_script(
+            "failed.rhai",
+            r#"create_payment_intent(context_original_amount, "usd", context_customer_id);"#,
+        )
+        .with_event("payment_intent_failed", "failed.rhai");
+    let events = local(run(
+        flows,
+        answering(402, r#"{"error": {"type": "card_error"}}"#),
+    ));
+    let requests = events
+        .iter()
+        .filter(|e| e.kind.name() == "request_sent")
+        .count();
+    assert_eq!(
+        requests, 4,
+        "the first call and three retries by error flows"
+    );
+    let guard = events.iter().find_map(|e| match &e.kind {
+        EventKind::GuardTripped {
+            event,
+            guard,
+            limit,
+        } => Some((event.clone(), *guard, *limit)),
+        _ => None,
+    });
+    assert_eq!(
+        guard,
+        Some(("payment_intent_failed".to_owned(), "max_error_chain", 3))
+    );
+    assert_eq!(events.last().map(summary).as_deref(), Some("idle"));
+}
+
+#[test]
+fn a_success_resets_the_error_guard() {
+    let flows = example("recovery");
+    let events = local(run(flows, fake_stripe()));
+    assert!(!events.iter().any(|e| e.kind.name() == "guard_tripped"));
+}
+
+#[test]
+fn sleep_is_refused_with_a_reason_instead_of_blocking() {
+    for source in ["sleep(1);", "sleep(0.5);"] {
+        let flows = FlowSet::new().with_script("main.rhai", source);
+        let events = local(run(flows, answering(200, "{}")));
+        let lines = summaries(&events);
+        assert!(
+            lines[1].contains("sleep() is not available in flows"),
+            "{lines:?}"
+        );
+    }
+}
+
+#[test]
+fn timestamps_work_in_flows() {
+    let flows = FlowSet::new().with_script(
+        "main.rhai",
+        "let t = timestamp(); print(`${t.elapsed >= 0.0}`);",
+    );
+    let events = local(run(flows, answering(200, "{}")));
+    assert_eq!(printed(&events), ["true"]);
+}
+
+#[test]
+fn a_panic_costs_one_flow_and_the_runtime_goes_on() {
+    let transport = MemoryTransport::new(|request| {
+        assert!(!request.url.ends_with("/boom"), "a transport with a bug");
+        Ok(Response::json(200, "{}"))
+    });
+    local(async {
+        let flows =
+            FlowSet::new().with_script("main.rhai", r#"api_call("POST", "boom", #{}, "a", "b");"#);
+        let runtime = Runtime::new(Config::default(), flows, transport).unwrap();
+        let error = runtime.run_main().unwrap_err();
+        assert!(
+            error
+                .message
+                .contains("bug in the runtime (a transport with a bug)"),
+            "{}",
+            error.message
+        );
+        runtime.idle().await;
+        runtime.set_script(
+            "main.rhai",
+            r#"api_call("POST", "fine", #{}, "a", "b"); print("ok");"#,
+        );
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+    });
+}
