@@ -84,7 +84,7 @@ cargo clippy --target wasm32-unknown-unknown \
     -p rhai-flow -p rhai-flow-js -p rhai-flow-playground -- -D warnings
 cargo clippy --target wasm32-unknown-unknown -p rhai-flow-browser-tests --all-targets -- -D warnings
 
-suite native cargo test -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli
+suite native cargo test -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli -p rhai-flow-js
 
 start_endpoint
 suite browser cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown

@@ -22,12 +22,37 @@ pub(crate) fn build(
     limits: &Limits,
     calls: &BTreeMap<String, CallSpec>,
 ) -> Engine {
-    let mut engine = Engine::new();
+    let mut engine = with_packages();
     apply_limits(&mut engine, limits);
     route_output(&mut engine, shared);
     register_helpers(&mut engine, shared);
     for (name, spec) in calls {
         register_call(&mut engine, shared, name, spec);
+    }
+    engine
+}
+
+/// Rhai's standard library less what flows have no use for (blobs and bit fields), which
+/// keeps the browser's download smaller.
+fn with_packages() -> Engine {
+    use rhai::packages::{
+        BasicArrayPackage, BasicMapPackage, BasicMathPackage, BasicTimePackage, CorePackage,
+        LogicPackage, MoreStringPackage, Package,
+    };
+
+    let mut engine = Engine::new_raw();
+    engine.set_max_strings_interned(1024);
+    let packages = [
+        CorePackage::new().as_shared_module(),
+        LogicPackage::new().as_shared_module(),
+        BasicMathPackage::new().as_shared_module(),
+        BasicArrayPackage::new().as_shared_module(),
+        BasicMapPackage::new().as_shared_module(),
+        BasicTimePackage::new().as_shared_module(),
+        MoreStringPackage::new().as_shared_module(),
+    ];
+    for package in packages {
+        engine.register_global_module(package);
     }
     engine
 }

@@ -31,6 +31,8 @@ pub enum Error {
     },
     /// The configuration cannot be used.
     Config {
+        /// The setting at fault, as the JSON config names it, such as `endpoint` or `apiKey`.
+        field: &'static str,
         /// What is wrong with it.
         message: String,
     },
@@ -46,7 +48,7 @@ impl fmt::Display for Error {
                 write!(f, "call `{call}` in the manifest cannot be used: {message}")
             }
             Self::Io { path, source } => write!(f, "cannot read {path}: {source}"),
-            Self::Config { message } => write!(f, "configuration is not valid: {message}"),
+            Self::Config { field, message } => write!(f, "config `{field}` is not valid: {message}"),
         }
     }
 }

@@ -57,15 +57,34 @@ impl Manifest {
     /// [`Error::Manifest`] with the line and column of the first problem, and
     /// [`Error::CallSpec`] for a call that cannot be used.
     pub fn from_json(json: &str, origin: &str) -> Result<Self, Error> {
-        let manifest: Self = serde_json::from_str(json).map_err(|e| Error::Manifest {
-            origin: origin.to_owned(),
-            message: e.to_string(),
-        })?;
-        for (name, call) in &manifest.calls {
-            call.validate(name)?;
-        }
+        let manifest: Self = serde_json::from_str(json).map_err(|e| invalid(origin, &e))?;
+        manifest.validate()?;
         Ok(manifest)
     }
+
+    /// Reads a manifest from a JSON value already parsed, such as an object from JavaScript.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Manifest::from_json`], without line and column.
+    pub fn from_value(value: serde_json::Value, origin: &str) -> Result<Self, Error> {
+        let manifest: Self = serde_json::from_value(value).map_err(|e| invalid(origin, &e))?;
+        manifest.validate()?;
+        Ok(manifest)
+    }
+
+    /// Checks every declared call, so mistakes show when a flow set is loaded.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CallSpec`] for the first call that cannot be used.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.calls.iter().try_for_each(|(name, call)| call.validate(name))
+    }
+}
+
+fn invalid(origin: &str, error: &serde_json::Error) -> Error {
+    Error::Manifest { origin: origin.to_owned(), message: error.to_string() }
 }
 
 /// Scripts and the manifest that ties them together.

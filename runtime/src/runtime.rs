@@ -243,13 +243,13 @@ fn check_config(config: &Config) -> Result<(), Error> {
         .or_else(|| endpoint.strip_prefix("https://"));
     let Some(rest) = rest else {
         let message = format!("endpoint `{endpoint}` must start with http:// or https://");
-        return Err(Error::Config { message });
+        return Err(Error::Config { field: "endpoint", message });
     };
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let path_ok = path.is_empty() || check_path(path.trim_end_matches('/')).is_ok();
     if host.is_empty() || host.contains(['@', '?', '#']) || !path_ok {
         let message = format!("endpoint `{endpoint}` must be like https://api.stripe.com/v1");
-        return Err(Error::Config { message });
+        return Err(Error::Config { field: "endpoint", message });
     }
     Ok(())
 }
@@ -263,7 +263,7 @@ fn check_key(key: &str) -> Result<(), Error> {
                        it can read the key: use a test key (sk_test_...) here, and keep live \
                        keys on a server"
             .to_owned();
-        return Err(Error::Config { message });
+        return Err(Error::Config { field: "apiKey", message });
     }
     Ok(())
 }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the npm package `rhai-flow` into dist/npm/: the crate in js/ for wasm32, bound for
+# ES modules by wasm-bindgen, shrunk by wasm-opt, with a package.json and the README.
+#
+# Prints the gzipped size of the .wasm, which is what a page downloads.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+bash "$ROOT/scripts/setup.sh"
+
+OUT="$ROOT/dist/npm"
+NAME="rhai_flow"
+log "building js/ for wasm32 (profile wasm-release: release, optimised for size)"
+cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
+WASM_IN="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/rhai_flow_js.wasm"
+
+log "binding with wasm-bindgen --target web"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+wasm-bindgen --target web --out-dir "$OUT" --out-name "$NAME" "$WASM_IN"
+
+log "shrinking with $(wasm-opt --version)"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --strip-debug --strip-producers \
+    "$OUT/${NAME}_bg.wasm" -o "$OUT/${NAME}_bg.wasm"
+
+cp "$ROOT/js/README.md" "$OUT/README.md"
+node "$ROOT/js/npm/write-package-json.mjs" "$OUT" "$NAME"
+
+RAW=$(stat -c %s "$OUT/${NAME}_bg.wasm")
+GZ=$(gzip -9 -c "$OUT/${NAME}_bg.wasm" | wc -c)
+log "dist/npm is ready"
+printf 'wasm: %d bytes raw, %d bytes gzipped (%d KB)\n' "$RAW" "$GZ" "$(((GZ + 1023) / 1024))"

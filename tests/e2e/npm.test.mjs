@@ -1,0 +1,279 @@
+// The npm package as a user meets it: the packed tarball installed into a project outside
+// the workspace, imported by a page, driven in headless Chromium against the test endpoint.
+//
+// Needs NPM_TARBALL (the packed package) and ENDPOINT_BIN (the built test endpoint);
+// scripts/test-npm.sh provides both.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import * as support from "./npm-support.mjs";
+
+const started = {};
+let page;
+let api;
+
+before(async () => {
+  const project = await support.scratchProject(process.env.NPM_TARBALL);
+  started.dirs = [project];
+  const served = await support.serveStatic(project);
+  started.server = served.server;
+  const endpoint = await support.startEndpoint(process.env.ENDPOINT_BIN);
+  started.endpoint = endpoint.child;
+  api = endpoint.base;
+
+  const browser = await support.launchBrowser();
+  Object.assign(started, browser);
+  page = await browser.context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  await page.goto(served.url);
+  await page.waitForSelector("body[data-ready=yes]", { timeout: 15_000 });
+});
+
+after(() => support.close(started));
+
+/** The config for the test endpoint, with `extra` fields merged in. */
+function config(extra = {}) {
+  return { endpoint: `${api}/v1`, apiKey: "sk_test_rhai_flow", ...extra };
+}
+
+/** Builds a runtime in the page and runs it once: `{ events, error }`. */
+function runInPage(config, flows) {
+  return page.evaluate(async ([config, flows]) => {
+    const { FlowRuntime, runOnce } = window.rhaiFlow;
+    return runOnce(new FlowRuntime(config, flows));
+  }, [config, flows]);
+}
+
+/** What constructing a runtime throws, as plain data; `null` if it does not throw. */
+function constructionError(config, flows) {
+  return page.evaluate(([config, flows]) => {
+    const { FlowRuntime, describe } = window.rhaiFlow;
+    try {
+      new FlowRuntime(config, flows).free();
+      return null;
+    } catch (error) {
+      return describe(error);
+    }
+  }, [config, flows]);
+}
+
+async function admin(method, path, body) {
+  const init = { method, headers: { "content-type": "application/json" } };
+  const answer = await fetch(`${api}/__admin/${path}`, body ? { ...init, body } : init);
+  assert.ok(answer.ok, `${method} /__admin/${path} answered ${answer.status}`);
+  return answer.json();
+}
+
+const ofKind = (events, kind) => events.filter((event) => event.kind === kind);
+
+const productFlows = (created) => ({
+  scripts: {
+    "main.rhai": 'create_product("Book", "A good one");',
+    "product_created.rhai": created,
+  },
+  events: { product_created: "product_created.rhai" },
+});
+
+test("the payment chain runs against the endpoint and its ids match the request log", async () => {
+  await admin("DELETE", "requests");
+  const { events, error } = await runInPage(config(), await support.loadFlowSet("payment"));
+  assert.equal(error, null);
+
+  const flows = ofKind(events, "flow_started");
+  const expected = ["main", "payment_intent_created", "subscription_created"];
+  assert.deepEqual(flows.map((event) => event.event), expected);
+  assert.deepEqual(ofKind(events, "flow_finished").map((event) => event.event), expected);
+  assert.equal(flows[0].parent, null);
+
+  const sent = ofKind(events, "request_sent");
+  const received = ofKind(events, "response_received");
+  assert.deepEqual(sent.map((event) => event.call), ["create_payment_intent", "create_subscription"]);
+  assert.deepEqual(received.map((event) => event.status), [200, 200]);
+  assert.deepEqual(received.map((event) => event.parent), sent.map((event) => event.id));
+  assert.equal(flows[1].parent, received[0].id);
+  assert.equal(sent[1].parent, flows[1].id);
+  assert.equal(flows[1].context.customer_id, "cus_customer123");
+  assert.equal(events.at(-1).kind, "idle");
+
+  const log = await admin("GET", "requests");
+  assert.deepEqual(log.map((entry) => entry.path), ["/v1/payment_intents", "/v1/subscriptions"]);
+  const keys = sent.map((event) => event.idempotencyKey);
+  assert.deepEqual(log.map((entry) => entry.idempotency_key), keys);
+
+  const intent = JSON.parse(received[0].body);
+  assert.match(intent.id, /^pi_/);
+  const printed = ofKind(events, "output").map((event) => event.text);
+  assert.ok(printed.includes(`Payment Intent ID: ${intent.id}`), printed.join("\n"));
+});
+
+test("a failing flow rejects the run with its event, script, line and column", async () => {
+  const flows = productFlows('print("created");\nprint(no_such_variable);');
+  const { events, error } = await runInPage(config(), flows);
+
+  assert.equal(error.isError, true);
+  assert.equal(error.name, "FlowError");
+  assert.equal(error.kind, "runtime");
+  assert.equal(error.event, "product_created");
+  assert.equal(error.script, "product_created.rhai");
+  assert.equal(error.line, 2);
+  assert.equal(error.column, 7);
+  assert.match(error.message, /no_such_variable/);
+  assert.equal(ofKind(events, "flow_failed").length, 1);
+  assert.equal(events.at(-1).kind, "idle");
+});
+
+test("after a failed run, the same runtime and a new one run again", async () => {
+  const outcome = await page.evaluate(async (config) => {
+    const { FlowRuntime, runOnce } = window.rhaiFlow;
+    const runtime = new FlowRuntime(config, {
+      scripts: { "main.rhai": "let x = ;", "done.rhai": 'print("done");' },
+    });
+    const failed = await runOnce(runtime);
+    runtime.setScript("main.rhai", 'create_product("Pen", "Blue");');
+    runtime.mapEvent("product_created", "done.rhai");
+    const fixed = await runOnce(runtime);
+    const fresh = await runOnce(new FlowRuntime(config, { scripts: { "main.rhai": "1 + 1;" } }));
+    return { failed, fixed, fresh };
+  }, config());
+
+  assert.equal(outcome.failed.error.kind, "syntax");
+  assert.equal(outcome.failed.error.event, "main");
+  assert.equal(outcome.failed.error.line, 1);
+  assert.equal(outcome.fixed.error, null);
+  assert.deepEqual(ofKind(outcome.fixed.events, "output").map((event) => event.text), ["done"]);
+  assert.equal(outcome.fresh.error, null);
+});
+
+test("a script over its operation limit rejects with kind limit, and the next run works", async () => {
+  const limited = config({ limits: { maxOperations: 1000 } });
+  const looping = await runInPage(limited, { scripts: { "main.rhai": "loop { }" } });
+  assert.equal(looping.error.kind, "limit");
+  assert.equal(looping.error.limit, "max_operations");
+
+  const chain = await runInPage(limited, await support.loadFlowSet("payment"));
+  assert.equal(chain.error, null);
+  assert.equal(ofKind(chain.events, "flow_finished").length, 3);
+});
+
+test("a closed port gives a request_failed event and the run settles", async () => {
+  const port = await support.closedPort();
+  const closed = config({ endpoint: `http://127.0.0.1:${port}/v1`, requestTimeoutMs: 5000 });
+  const { events, error } = await runInPage(closed, await support.loadFlowSet("payment"));
+
+  assert.equal(error, null);
+  const [failed] = ofKind(events, "request_failed");
+  assert.equal(failed.timedOut, false);
+  assert.equal(failed.event, "payment_intent_failed");
+  assert.match(failed.error, /could not reach/);
+  const flows = ofKind(events, "flow_started").map((event) => event.event);
+  assert.deepEqual(flows, ["main", "payment_intent_failed"]);
+  assert.equal(events.at(-1).kind, "idle");
+});
+
+test("stop cancels a slow request and the run resolves", async () => {
+  await admin("POST", "faults", JSON.stringify({ latency_ms: 3000 }));
+  try {
+    const events = await page.evaluate(async (config) => {
+      const { FlowRuntime } = window.rhaiFlow;
+      const runtime = new FlowRuntime(config, {
+        scripts: { "main.rhai": 'create_product("Slow", "Very");', "done.rhai": "" },
+        events: { product_created: "done.rhai" },
+      });
+      const events = [];
+      runtime.subscribe((event) => {
+        events.push(event);
+        if (event.kind === "request_sent") queueMicrotask(() => runtime.stop());
+      });
+      await runtime.run();
+      return events;
+    }, config());
+    assert.deepEqual(ofKind(events, "cancelled").map((event) => event.event), ["product_created"]);
+    assert.equal(ofKind(events, "flow_started").length, 1);
+  } finally {
+    await admin("DELETE", "faults");
+  }
+});
+
+test("a live secret key is refused with an error naming apiKey; test keys are accepted", async () => {
+  const flows = { scripts: { "main.rhai": "" } };
+  const live = await constructionError(config({ apiKey: "sk_live_0123456789abcdef" }), flows);
+  assert.equal(live.name, "FlowError");
+  assert.equal(live.kind, "config");
+  assert.equal(live.field, "apiKey");
+  assert.match(live.message, /live secret key/);
+
+  assert.equal(await constructionError(config({ apiKey: "sk_test_123" }), flows), null);
+  assert.equal(await constructionError(config({ apiKey: "rk_test_123" }), flows), null);
+  // The runtime refuses restricted live keys in the browser as well; if it does, the error
+  // must still point at the key.
+  const restricted = await constructionError(config({ apiKey: "rk_live_0123456789" }), flows);
+  if (restricted) assert.equal(restricted.field, "apiKey");
+});
+
+test("config and flow set errors name the field at fault", async () => {
+  const flows = { scripts: { "main.rhai": "" } };
+  const cases = [
+    [{ endpont: "http://127.0.0.1:1/v1" }, "endpont"],
+    [{ limits: { maxOperations: "many" } }, "limits.maxOperations"],
+    [{ limits: { maxOps: 5 } }, "limits.maxOps"],
+    [{ endpoint: "ftp://127.0.0.1/v1" }, "endpoint"],
+  ];
+  for (const [bad, field] of cases) {
+    const error = await constructionError(config(bad), flows);
+    assert.equal(error?.kind, "config", JSON.stringify(bad));
+    assert.equal(error.field, field);
+    assert.ok(error.message.includes(field), error.message);
+  }
+
+  const noScripts = await constructionError(config(), { main: "main.rhai" });
+  assert.equal(noScripts.kind, "flows");
+  assert.match(noScripts.message, /scripts/);
+  const badEvents = await constructionError(config(), { scripts: {}, events: { a: 1 } });
+  assert.match(badEvents.message, /events\.a/);
+});
+
+test("unsubscribed and throwing listeners do not disturb the run", async () => {
+  const outcome = await page.evaluate(async (config) => {
+    const { FlowRuntime } = window.rhaiFlow;
+    const runtime = new FlowRuntime(config, {
+      scripts: { "main.rhai": 'print("one"); print("two");' },
+    });
+    let afterOff = 0;
+    const off = runtime.subscribe(() => (afterOff += 1));
+    off();
+    off();
+    runtime.subscribe(() => {
+      throw new Error("a listener's bug");
+    });
+    const kinds = [];
+    runtime.subscribe((event) => kinds.push(event.kind));
+    window.addEventListener("unhandledrejection", (event) => event.preventDefault());
+    await runtime.run();
+    return { afterOff, kinds };
+  }, config());
+  assert.equal(outcome.afterOff, 0);
+  assert.deepEqual(outcome.kinds, ["flow_started", "output", "output", "flow_finished", "idle"]);
+});
+
+test("a missing main script rejects instead of hanging", async () => {
+  const { error } = await runInPage(config(), { main: "start.rhai", scripts: {} });
+  assert.equal(error.kind, "flows");
+  assert.equal(error.script, "start.rhai");
+});
+
+test("a TypeScript consumer type-checks with tsc --strict", () => {
+  const project = started.dirs[0];
+  const tsc = join(support.ROOT, "node_modules", ".bin", "tsc");
+  const flags = ["--noEmit", "--strict", "--target", "es2022", "--module", "esnext"];
+  // wasm-bindgen declares `[Symbol.dispose]()` on classes, which needs that lib.
+  const lib = ["--lib", "es2022,dom,esnext.disposable"];
+  const more = ["--moduleResolution", "bundler", ...lib, "consumer.ts"];
+  try {
+    execFileSync(tsc, [...flags, ...more], { cwd: project, encoding: "utf8" });
+  } catch (error) {
+    assert.fail(`tsc found errors:\n${error.stdout}${error.stderr}`);
+  }
+});
