@@ -48,7 +48,9 @@ impl fmt::Display for Error {
                 write!(f, "call `{call}` in the manifest cannot be used: {message}")
             }
             Self::Io { path, source } => write!(f, "cannot read {path}: {source}"),
-            Self::Config { field, message } => write!(f, "config `{field}` is not valid: {message}"),
+            Self::Config { field, message } => {
+                write!(f, "config `{field}` is not valid: {message}")
+            }
         }
     }
 }
@@ -87,7 +89,8 @@ pub struct ScriptError {
     pub message: String,
     /// Line of the failure, counted from 1, where known.
     pub line: Option<usize>,
-    /// Column of the failure, counted from 1, where known.
+    /// Column of the failure, counted in characters (not bytes or UTF-16 units) from 1,
+    /// where known.
     pub column: Option<usize>,
 }
 

@@ -79,12 +79,17 @@ impl Manifest {
     ///
     /// [`Error::CallSpec`] for the first call that cannot be used.
     pub fn validate(&self) -> Result<(), Error> {
-        self.calls.iter().try_for_each(|(name, call)| call.validate(name))
+        self.calls
+            .iter()
+            .try_for_each(|(name, call)| call.validate(name))
     }
 }
 
 fn invalid(origin: &str, error: &serde_json::Error) -> Error {
-    Error::Manifest { origin: origin.to_owned(), message: error.to_string() }
+    Error::Manifest {
+        origin: origin.to_owned(),
+        message: error.to_string(),
+    }
 }
 
 /// Scripts and the manifest that ties them together.

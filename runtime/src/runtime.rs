@@ -186,6 +186,18 @@ impl Runtime {
         }
     }
 
+    /// Compiles `source` with this runtime's engine and limits, without running it: the
+    /// check an editor needs to mark a syntax error while a person types.
+    ///
+    /// # Errors
+    ///
+    /// The syntax error, or the expression-depth limit, with its line and column.
+    pub fn check_script(&self, source: &str) -> Result<(), ScriptError> {
+        let ast = self.shared.engine.compile(source);
+        ast.map(drop)
+            .map_err(|error| ScriptError::from_parse(&error))
+    }
+
     /// Resolves when no request is in flight and no flow is waiting to run.
     pub fn idle(&self) -> Idle {
         Idle {
@@ -243,13 +255,19 @@ fn check_config(config: &Config) -> Result<(), Error> {
         .or_else(|| endpoint.strip_prefix("https://"));
     let Some(rest) = rest else {
         let message = format!("endpoint `{endpoint}` must start with http:// or https://");
-        return Err(Error::Config { field: "endpoint", message });
+        return Err(Error::Config {
+            field: "endpoint",
+            message,
+        });
     };
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let path_ok = path.is_empty() || check_path(path.trim_end_matches('/')).is_ok();
     if host.is_empty() || host.contains(['@', '?', '#']) || !path_ok {
         let message = format!("endpoint `{endpoint}` must be like https://api.stripe.com/v1");
-        return Err(Error::Config { field: "endpoint", message });
+        return Err(Error::Config {
+            field: "endpoint",
+            message,
+        });
     }
     Ok(())
 }
@@ -263,7 +281,10 @@ fn check_key(key: &str) -> Result<(), Error> {
                        it can read the key: use a test key (sk_test_...) here, and keep live \
                        keys on a server"
             .to_owned();
-        return Err(Error::Config { field: "apiKey", message });
+        return Err(Error::Config {
+            field: "apiKey",
+            message,
+        });
     }
     Ok(())
 }

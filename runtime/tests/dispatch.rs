@@ -557,3 +557,19 @@ fn an_endpoint_that_is_not_http_is_refused() {
         assert!(matches!(error, Some(Error::Config { .. })), "{endpoint}");
     }
 }
+
+#[test]
+fn a_script_can_be_checked_without_running_it() {
+    let runtime = Runtime::new(Config::default(), FlowSet::new(), answering(200, "{}")).unwrap();
+    assert!(runtime.check_script(r#"create_product("a", "b");"#).is_ok());
+    let error = runtime.check_script("let a = 1;\nlet = 2;").unwrap_err();
+    assert_eq!(
+        (error.kind, error.line, error.column),
+        (ScriptErrorKind::Syntax, Some(2), Some(5))
+    );
+    let deep = format!("let x = {}1{};", "(".repeat(200), ")".repeat(200));
+    assert_eq!(
+        runtime.check_script(&deep).unwrap_err().limit,
+        Some("max_expr_depth")
+    );
+}

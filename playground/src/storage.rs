@@ -1,0 +1,41 @@
+//! Saves the flow set and the settings in `localStorage`, so edits survive a reload.
+
+use serde::{Deserialize, Serialize};
+
+use crate::flowdoc::FlowDoc;
+use crate::state::Settings;
+
+const KEY: &str = "rhai-flow-playground/v1";
+
+/// What a reload restores.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Saved {
+    pub(crate) doc: FlowDoc,
+    #[serde(default)]
+    pub(crate) settings: Settings,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The saved flow set and settings; `None` on a first visit or if they cannot be read.
+pub(crate) fn load() -> Option<Saved> {
+    let text = storage()?.get_item(KEY).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Saves `doc` and `settings`. A full or disabled storage loses the save and nothing else.
+pub(crate) fn save(doc: &FlowDoc, settings: &Settings) {
+    #[derive(Serialize)]
+    struct SavedRef<'a> {
+        doc: &'a FlowDoc,
+        settings: &'a Settings,
+    }
+    let Some(storage) = storage() else {
+        return;
+    };
+    if let Ok(text) = serde_json::to_string(&SavedRef { doc, settings }) {
+        let _ = storage.set_item(KEY, &text);
+    }
+}

@@ -1,0 +1,317 @@
+// The playground in headless Chromium, against the test endpoint.
+//
+// Run by scripts/test-playground.sh, which builds the release page, starts the endpoint and a
+// static server on free loopback ports, and passes their addresses in PLAYGROUND_URL and
+// ENDPOINT_URL. Nothing here sleeps: tests wait for what the page shows, above all for
+// `data-idle="true"` on the app once the run they started is over.
+
+import { after, before, beforeEach, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { inflateRawSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const PAGE = process.env.PLAYGROUND_URL;
+const ENDPOINT = process.env.ENDPOINT_URL;
+const ARTIFACTS = join(process.cwd(), "artifacts", "playground");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const RUN_TIMEOUT = 30_000;
+
+assert.ok(PAGE && ENDPOINT, "PLAYGROUND_URL and ENDPOINT_URL must be set");
+
+let browser;
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // Playwright refuses `--user-data-dir` with `launch`: it gives every launch a fresh
+  // temporary profile of its own, which is what that flag would be for.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  await admin("POST", "reset");
+});
+
+async function admin(method, path, body) {
+  const response = await fetch(`${ENDPOINT}/__admin/${path}`, {
+    method,
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `admin ${method} ${path}: ${response.status}`);
+  return response.json();
+}
+
+/// A fresh browser context (empty storage) with the playground open and pointed at the
+/// test endpoint; console errors and page errors are collected in `page.problems`.
+async function open(url = PAGE, context = undefined) {
+  context ??= await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") page.problems.push(message.text());
+  });
+  page.on("pageerror", (error) => page.problems.push(error.message));
+  await page.goto(url);
+  await page.locator(".cm-content").waitFor();
+  await useTestEndpoint(page);
+  return page;
+}
+
+async function useTestEndpoint(page) {
+  const field = page.getByTestId("endpoint");
+  if (!(await field.isVisible())) await page.getByTestId("settings-toggle").click();
+  await field.fill(`${ENDPOINT}/v1`);
+  await page.getByTestId("settings-toggle").click();
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/// Starts a run with `start` and waits until that run is over.
+async function run(page, start = () => page.getByTestId("run").click()) {
+  const app = page.getByTestId("app");
+  const number = Number(await app.getAttribute("data-run"));
+  await start();
+  await page
+    .locator(`[data-testid="app"][data-run="${number + 1}"][data-idle="true"]`)
+    .waitFor({ timeout: RUN_TIMEOUT });
+}
+
+async function loadExample(page, id) {
+  const value = await page.locator(`option[data-example="${id}"]`).getAttribute("value");
+  await page.getByTestId("examples").selectOption(value);
+}
+
+/// Replaces the text of the open script by typing, as a person would.
+async function typeScript(page, text) {
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text);
+}
+
+async function flows(page) {
+  return page.locator('.row[data-kind="flow_started"] .row-label').allTextContents();
+}
+
+/// The JSON body of the `index`th response in the timeline, read from its details.
+async function responseBody(page, index) {
+  await page.locator('.row[data-kind="response_received"]').nth(index).click();
+  const text = await page.getByTestId("details").locator("pre.code").last().textContent();
+  return JSON.parse(text);
+}
+
+async function printed(page) {
+  return (await page.locator('.row[data-kind="output"] .row-detail').allTextContents()).join("\n");
+}
+
+describe("the playground", () => {
+  test("loads the payment example with no console error", async () => {
+    const page = await open();
+    await page.reload();
+    await page.locator(".cm-content").waitFor();
+    assert.equal(await page.getByTestId("editor-title").textContent(), "main.rhai");
+    assert.match(await page.locator(".cm-content").textContent(), /create_payment_intent\(2000/);
+    assert.equal(await page.getByTestId("app").getAttribute("data-idle"), "true");
+    await shot(page, "loaded");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  test("runs the payment chain with the ids the endpoint issued", async () => {
+    const page = await open();
+    await run(page);
+    assert.deepEqual(await flows(page), ["main", "payment_intent_created", "subscription_created"]);
+
+    const intent = await responseBody(page, 0);
+    const subscription = await responseBody(page, 1);
+    assert.match(intent.id, /^pi_/);
+    assert.match(subscription.id, /^sub_/);
+    const output = await printed(page);
+    assert.ok(output.includes(`Payment Intent ID: ${intent.id}`), output);
+    assert.ok(output.includes(`Subscription ID: ${subscription.id}`), output);
+
+    const log = await admin("GET", "requests");
+    assert.deepEqual(log.map((entry) => [entry.path, entry.status]), [
+      ["/v1/payment_intents", 200],
+      ["/v1/subscriptions", 200],
+    ]);
+    assert.equal(log[1].body.customer, "cus_customer123");
+    assert.equal(await page.getByTestId("count-succeeded").getAttribute("data-value"), "2");
+    await shot(page, "payment-chain");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  test("the decline example retries at half the amount and succeeds", async () => {
+    const page = await open();
+    await loadExample(page, "recovery");
+    await run(page);
+    assert.deepEqual((await flows(page)).slice(0, 3), [
+      "main",
+      "payment_intent_failed",
+      "payment_intent_created",
+    ]);
+    const log = await admin("GET", "requests");
+    const intents = log.filter((entry) => entry.path === "/v1/payment_intents");
+    assert.deepEqual(intents.map((entry) => [entry.body.amount, entry.status]), [
+      ["2000", 402],
+      ["1000", 200],
+    ]);
+    const retried = await responseBody(page, 1);
+    assert.equal(retried.amount, 1000);
+    assert.equal(await page.getByTestId("count-failed").getAttribute("data-value"), "1");
+    await shot(page, "decline-and-retry");
+    await page.context().close();
+  });
+
+  test("a syntax error is marked at its line", async () => {
+    const page = await open();
+    await typeScript(page, 'print("before");\nlet total = ;\n');
+    const marker = page.locator(".cm-lintRange-error");
+    await marker.waitFor();
+    assert.equal(await page.locator(".cm-lint-marker-error").count(), 1);
+    const line = await page.locator(".cm-line", { has: marker }).textContent();
+    assert.equal(line, "let total = ;");
+
+    await run(page);
+    await page.locator('.row[data-kind="flow_started"]').first().click();
+    const error = await page.getByTestId("flow-error").textContent();
+    assert.match(error, /line 2/);
+    await shot(page, "syntax-error");
+    await page.context().close();
+  });
+
+  test("an endless loop is cut off and the next run works", async () => {
+    const page = await open();
+    await typeScript(page, "let n = 0; loop { n += 1; ");
+    const started = Date.now();
+    await run(page);
+    const took = Date.now() - started;
+    await page.locator('.row[data-kind="flow_started"]').first().click();
+    assert.match(await page.getByTestId("flow-error").textContent(), /max_operations/);
+    assert.ok(took < 5_000, `the loop ran ${took} ms before it was cut off`);
+    await shot(page, "endless-loop");
+
+    await loadExample(page, "payment");
+    await run(page);
+    assert.deepEqual(await flows(page), ["main", "payment_intent_created", "subscription_created"]);
+    await page.context().close();
+  });
+
+  test("Stop cancels the requests in flight", async () => {
+    const page = await open();
+    await page.getByTestId("settings-toggle").click();
+    await page.getByTestId("latency").fill("20000");
+    await page.getByTestId("apply-faults").click();
+    await page.getByTestId("notice").filter({ hasText: "20000 ms" }).waitFor();
+    await page.getByTestId("settings-toggle").click();
+
+    const app = page.getByTestId("app");
+    const number = Number(await app.getAttribute("data-run"));
+    await page.getByTestId("run").click();
+    await page.locator('[data-testid="count-in-flight"][data-value="1"]').waitFor();
+    await page.getByTestId("stop").click();
+    await page.locator(`[data-testid="app"][data-run="${number + 1}"][data-idle="true"]`).waitFor();
+    assert.equal(await page.getByTestId("count-cancelled").getAttribute("data-value"), "1");
+    assert.deepEqual(await flows(page), ["main"]);
+    await shot(page, "stopped");
+    await admin("DELETE", "faults");
+    await page.context().close();
+  });
+
+  test("a forced failure fires the error flow", async () => {
+    const page = await open();
+    await page.getByTestId("settings-toggle").click();
+    await page.getByTestId("fail-count").fill("1");
+    await page.getByTestId("fail-status").selectOption("402");
+    await page.getByTestId("apply-faults").click();
+    await page.getByTestId("notice").filter({ hasText: "answered with 402" }).waitFor();
+    await page.getByTestId("settings-toggle").click();
+    await run(page);
+    assert.deepEqual(await flows(page), ["main", "payment_intent_failed"]);
+    assert.match(await printed(page), /Payment intent creation failed/);
+    await shot(page, "forced-failure");
+    await page.context().close();
+  });
+
+  test("a reload keeps edits", async () => {
+    const page = await open();
+    await typeScript(page, "// kept across reloads\nprint(\"hello\");");
+    await page.getByTestId("add-script").click();
+    await page.reload();
+    await page.locator(".cm-content").waitFor();
+    await page.locator('.file[data-file="main.rhai"]').click();
+    assert.match(await page.locator(".cm-content").textContent(), /kept across reloads/);
+    assert.equal(await page.locator('.file[data-file="flow.rhai"]').count(), 1);
+    await shot(page, "reloaded");
+    await page.context().close();
+  });
+
+  test("a share link opens the same flow set elsewhere, without the key", async () => {
+    const page = await open();
+    await page.getByTestId("settings-toggle").click();
+    await page.getByTestId("api-key").fill("sk_test_not_for_links");
+    await typeScript(page, "// shared by link\nprint(\"from a link\");");
+    await page.getByTestId("share").click();
+    const link = await page.getByTestId("share-link").inputValue();
+    const data = link.split("#v1.")[1];
+    const json = inflateRawSync(Buffer.from(data, "base64url")).toString();
+    assert.ok(!json.includes("sk_test"), "the key must stay out of share links");
+    await page.context().close();
+
+    const elsewhere = await open(link);
+    assert.match(await elsewhere.locator(".cm-content").textContent(), /shared by link/);
+    assert.equal(await elsewhere.locator(".file").count(), 5);
+    await shot(elsewhere, "opened-from-link");
+    await elsewhere.context().close();
+  });
+
+  test("two thousand calls keep the page fluid", async () => {
+    const page = await open();
+    await typeScript(page, 'for i in 0..2000 { create_product(`bulk ${i}`, "made in bulk"); ');
+    await run(page);
+    assert.equal(await page.getByTestId("count-succeeded").getAttribute("data-value"), "2000");
+    const drawn = await page.locator(".row").count();
+    assert.ok(drawn < 200, `${drawn} rows are in the page; only those in view should be`);
+
+    const timeline = page.getByTestId("timeline");
+    await timeline.evaluate((element) => (element.scrollTop = element.scrollHeight / 2));
+    const started = Date.now();
+    await page.locator('.row[data-kind="request_sent"]').first().click();
+    await page.getByTestId("details").waitFor();
+    assert.ok(Date.now() - started < 1_000, "selecting an event took over a second");
+    await shot(page, "two-thousand-calls");
+    await page.context().close();
+  });
+
+  test("looks right when narrow and in the dark", async () => {
+    const context = await browser.newContext({ viewport: { width: 420, height: 800 } });
+    const page = await open(PAGE, context);
+    await page.getByTestId("theme").click();
+    await run(page);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+    await shot(page, "narrow-dark");
+    await page.screenshot({ path: join(ARTIFACTS, "narrow-dark-full.png"), fullPage: true });
+    await context.close();
+  });
+});
