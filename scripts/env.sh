@@ -17,3 +17,34 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="wasm-bindgen-test-runner"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Servers started by start_server, stopped together by stop_servers.
+SERVER_PIDS=()
+
+# Starts a server that prints `listening on http://...` or `serving http://...` once it is
+# ready, and sets SERVER_URL to that address. Output goes to the file $1; the command
+# follows. Not to be called in a subshell: SERVER_PIDS must stay in the caller's shell.
+start_server() {
+    local out="$1"
+    shift
+    "$@" >"$out" &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 1 300); do
+        if grep -qE '^(listening on|serving) http' "$out"; then
+            SERVER_URL="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out" | head -n1)"
+            return 0
+        fi
+        kill -0 "${SERVER_PIDS[-1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "server did not start: $*" >&2
+    return 1
+}
+
+stop_servers() {
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    SERVER_PIDS=()
+}

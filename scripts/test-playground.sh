@@ -14,40 +14,16 @@ log "building the test endpoint"
 cargo build --release -p rhai-flow-endpoint
 
 work="$(mktemp -d)"
-pids=()
-stop_all() {
-    for pid in "${pids[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap stop_all EXIT
+trap 'stop_servers; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 
 log "building the playground (release)"
 trunk build --release --dist "$work/dist"
 
-# Starts a server that prints `<word> http://127.0.0.1:PORT` and echoes that address.
-start() {
-    local out="$1"
-    shift
-    "$@" >"$out" &
-    pids+=($!)
-    for _ in $(seq 1 100); do
-        if grep -qE '^(listening on|serving) http' "$out"; then
-            grep -oE 'http://127\.0\.0\.1:[0-9]+' "$out" | head -n1
-            return 0
-        fi
-        kill -0 "${pids[-1]}" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "server did not start: $*" >&2
-    return 1
-}
-
-endpoint="$(start "$work/endpoint.out" "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0)"
-page="$(start "$work/serve.out" node tests/e2e/playground-serve.mjs "$work/dist" 0)"
+start_server "$work/endpoint.out" "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0
+endpoint="$SERVER_URL"
+start_server "$work/serve.out" node tests/e2e/playground-serve.mjs "$work/dist" 0
+page="$SERVER_URL"
 log "endpoint $endpoint, playground $page"
 
 mkdir -p artifacts/playground

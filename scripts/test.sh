@@ -9,7 +9,7 @@ cd "$ROOT"
 LOGS="$(mktemp -d)"
 PASSED=0
 FAILED=0
-trap 'stop_endpoint; rm -rf "$LOGS"' EXIT
+trap 'stop_servers; rm -rf "$LOGS"' EXIT
 
 # Runs a suite, keeps its output, and adds up what its runner reports.
 suite() {
@@ -51,28 +51,11 @@ summary() {
     echo "rhai-flow: $PASSED passed, $FAILED failed"
 }
 
-ENDPOINT_PID=""
 start_endpoint() {
     cargo build --release -p rhai-flow-endpoint
-    local out="$LOGS/endpoint.out"
-    "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0 >"$out" 2>"$LOGS/endpoint.err" &
-    ENDPOINT_PID=$!
-    for _ in $(seq 100); do
-        grep -q '^listening on ' "$out" && break
-        sleep 0.1
-    done
-    ENDPOINT_URL="$(sed -n 's/^listening on //p' "$out")"
-    [ -n "$ENDPOINT_URL" ] || { cat "$LOGS/endpoint.err" >&2; return 1; }
-    export RHAI_FLOW_ENDPOINT="$ENDPOINT_URL"
-    log "test endpoint at $ENDPOINT_URL"
-}
-
-stop_endpoint() {
-    if [ -n "$ENDPOINT_PID" ]; then
-        kill "$ENDPOINT_PID" 2>/dev/null || true
-        wait "$ENDPOINT_PID" 2>/dev/null || true
-        ENDPOINT_PID=""
-    fi
+    start_server "$LOGS/endpoint.out" "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0
+    export RHAI_FLOW_ENDPOINT="$SERVER_URL"
+    log "test endpoint at $RHAI_FLOW_ENDPOINT"
 }
 
 "$ROOT/scripts/setup.sh"
@@ -88,7 +71,7 @@ suite native cargo test -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli -p r
 
 start_endpoint
 suite browser cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown
-stop_endpoint
+stop_servers
 
 suite playground "$ROOT/scripts/test-playground.sh"
 suite npm "$ROOT/scripts/test-npm.sh"

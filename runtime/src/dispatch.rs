@@ -12,7 +12,7 @@ use rhai::{Dynamic, Map, Scope, AST};
 
 use crate::call::{check_path, CallSpec, PreparedCall};
 use crate::event::{EventId, EventKind, UnhandledReason};
-use crate::response::{self, Outcome};
+use crate::response::{self, Fields, Outcome};
 use crate::retry::{self, Attempt};
 use crate::runtime::{Frame, Shared};
 use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
@@ -22,7 +22,7 @@ use crate::{form, platform, ScriptError};
 struct FlowInput {
     event: String,
     parent: Option<EventId>,
-    fields: Vec<(String, Dynamic)>,
+    fields: Fields,
     context: Map,
     depth: u32,
     /// Error events in a row that led to this flow.
@@ -67,10 +67,6 @@ impl Shared {
         context: Map,
     ) -> Result<(), ScriptError> {
         self.begin_task();
-        let fields = fields
-            .into_iter()
-            .map(|(key, value)| (key.into(), value))
-            .collect();
         let input = FlowInput {
             event: event.to_owned(),
             parent: None,
@@ -111,13 +107,10 @@ impl Shared {
             },
             None => UnhandledReason::NoScript,
         };
-        self.emit(
-            parent,
-            EventKind::Unhandled {
-                event: event.to_owned(),
-                reason,
-            },
-        );
+        self.emit(parent, || EventKind::Unhandled {
+            event: event.to_owned(),
+            reason,
+        });
     }
 
     fn run_script(self: &Rc<Self>, script: &str, input: FlowInput) -> Result<(), ScriptError> {
@@ -126,16 +119,13 @@ impl Shared {
             return Ok(());
         };
         let started = platform::now_ms();
-        let id = self.emit(
-            input.parent,
-            EventKind::FlowStarted {
-                event: input.event.clone(),
-                script: script.to_owned(),
-                context: input.context.clone(),
-                fields: input.fields.iter().map(|(key, _)| key.clone()).collect(),
-                depth: input.depth,
-            },
-        );
+        let id = self.emit(input.parent, || EventKind::FlowStarted {
+            event: input.event.clone(),
+            script: script.to_owned(),
+            context: input.context.clone(),
+            fields: input.fields.keys().map(ToString::to_string).collect(),
+            depth: input.depth,
+        });
         let event = input.event.clone();
         let result = compiled.and_then(|ast| self.evaluate(&ast, id, input));
         let script = script.to_owned();
@@ -154,7 +144,7 @@ impl Shared {
                 error: error.clone(),
             },
         };
-        self.emit(Some(id), kind);
+        self.emit(Some(id), || kind);
         result
     }
 
@@ -261,19 +251,16 @@ impl Shared {
 
         let mut context = frame.context;
         context.extend(prepared.context);
-        let request_id = self.emit(
-            Some(frame.id),
-            EventKind::RequestSent {
-                call: call.to_owned(),
-                method: method.to_owned(),
-                path: prepared.path,
-                params: prepared.params,
-                idempotency_key: key,
-                context: context.clone(),
-                success_event: success.to_owned(),
-                error_event: error.to_owned(),
-            },
-        );
+        let request_id = self.emit(Some(frame.id), || EventKind::RequestSent {
+            call: call.to_owned(),
+            method: method.to_owned(),
+            path: prepared.path,
+            params: prepared.params,
+            idempotency_key: key,
+            context: context.clone(),
+            success_event: success.to_owned(),
+            error_event: error.to_owned(),
+        });
         self.begin_task();
         let pending = Pending {
             request_id,
@@ -330,7 +317,7 @@ impl Shared {
         } = pending;
         let (event, id, outcome) = match attempt {
             _ if stopped => {
-                self.emit(Some(request_id), EventKind::Cancelled { event: success });
+                self.emit(Some(request_id), || EventKind::Cancelled { event: success });
                 self.end_task();
                 return;
             }
@@ -373,14 +360,11 @@ impl Shared {
         if input.error_streak > limit {
             let event = input.event;
             let guard = "max_error_chain";
-            self.emit(
-                input.parent,
-                EventKind::GuardTripped {
-                    event,
-                    guard,
-                    limit,
-                },
-            );
+            self.emit(input.parent, || EventKind::GuardTripped {
+                event,
+                guard,
+                limit,
+            });
             return;
         }
         self.run_flow(input);
@@ -413,7 +397,7 @@ impl Shared {
                 delay_ms,
                 reason,
             };
-            self.emit(Some(pending.request_id), retrying);
+            self.emit(Some(pending.request_id), || retrying);
             if let Wake::Stop = self.first_of(pending, None, delay_ms).await {
                 return (Attempt::Cancelled, made);
             }
@@ -437,7 +421,7 @@ impl Shared {
             attempts,
             event: event.to_owned(),
         };
-        self.emit(Some(request_id), kind)
+        self.emit(Some(request_id), || kind)
     }
 
     fn report_failure(
@@ -455,7 +439,7 @@ impl Shared {
             attempts,
             event: event.clone(),
         };
-        let id = self.emit(Some(request_id), kind);
+        let id = self.emit(Some(request_id), || kind);
         (event, id, outcome)
     }
 
@@ -469,7 +453,7 @@ impl Shared {
         ms: u32,
     ) -> Wake {
         let mut timer = Box::pin(platform::sleep(ms));
-        poll_fn(|cx| {
+        let wake = poll_fn(|cx| {
             if self.state.borrow().generation != pending.generation {
                 return Poll::Ready(Wake::Stop);
             }
@@ -488,7 +472,13 @@ impl Shared {
                 .insert(pending.request_id, cx.waker().clone());
             Poll::Pending
         })
-        .await
+        .await;
+        // Only `stop` drains these; a request that ends otherwise must not leave its waker.
+        self.state
+            .borrow_mut()
+            .stop_wakers
+            .remove(&pending.request_id);
+        wake
     }
 }
 

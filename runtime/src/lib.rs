@@ -53,7 +53,7 @@ pub use idle::Idle;
 pub use rhai;
 pub use runtime::{Runtime, Subscription};
 #[cfg(target_arch = "wasm32")]
-pub use transport::FetchTransport;
+pub use transport::{FetchTransport, MAX_FETCHES_IN_FLIGHT};
 #[cfg(all(feature = "http", not(target_arch = "wasm32")))]
 pub use transport::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
 pub use transport::{

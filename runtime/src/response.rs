@@ -8,11 +8,15 @@ use crate::transport::{Response, TransportError, TransportErrorKind};
 /// How much of an unreadable body an error quotes.
 const SNIPPET_CHARS: usize = 80;
 
+/// Variables for a flow's scope, by name. A map, so a JSON object's fields pass through
+/// without being copied.
+pub(crate) type Fields = Map;
+
 /// The variables a flow starts with, and whether the answer counts as a success.
 #[derive(Debug)]
 pub(crate) struct Outcome {
     pub(crate) success: bool,
-    pub(crate) fields: Vec<(String, Dynamic)>,
+    pub(crate) fields: Fields,
     pub(crate) parse_error: Option<String>,
 }
 
@@ -22,11 +26,11 @@ pub(crate) fn from_response(response: &Response) -> Outcome {
     let status = Dynamic::from_int(response.status.into());
     let (body, parse_error) = parse_body(&response.body);
     let mut fields = match (success, &parse_error) {
-        (true, Some(_)) => vec![("body".to_owned(), response.body.clone().into())],
+        (true, Some(_)) => Map::from_iter([("body".into(), response.body.clone().into())]),
         (true, None) => success_fields(body),
         (false, _) => error_fields(body, response),
     };
-    fields.push(("http_status".to_owned(), status));
+    fields.insert("http_status".into(), status);
     Outcome {
         success,
         fields,
@@ -40,15 +44,15 @@ pub(crate) fn from_failure(error: &TransportError) -> Outcome {
         TransportErrorKind::Timeout => "timeout",
         _ => "api_connection_error",
     };
-    let fields = vec![
-        ("error".to_owned(), format!("{error_type}: {error}").into()),
-        ("error_type".to_owned(), error_type.into()),
-        ("code".to_owned(), Dynamic::UNIT),
-        ("decline_code".to_owned(), Dynamic::UNIT),
-        ("message".to_owned(), error.message.clone().into()),
-        ("param".to_owned(), Dynamic::UNIT),
-        ("http_status".to_owned(), Dynamic::UNIT),
-    ];
+    let fields = Map::from_iter([
+        ("error".into(), format!("{error_type}: {error}").into()),
+        ("error_type".into(), error_type.into()),
+        ("code".into(), Dynamic::UNIT),
+        ("decline_code".into(), Dynamic::UNIT),
+        ("message".into(), error.message.clone().into()),
+        ("param".into(), Dynamic::UNIT),
+        ("http_status".into(), Dynamic::UNIT),
+    ]);
     Outcome {
         success: false,
         fields,
@@ -70,21 +74,18 @@ fn parse_body(body: &str) -> (Option<Dynamic>, Option<String>) {
     }
 }
 
-fn success_fields(body: Option<Dynamic>) -> Vec<(String, Dynamic)> {
+fn success_fields(body: Option<Dynamic>) -> Fields {
     let Some(body) = body else {
-        return Vec::new();
+        return Map::new();
     };
     match body.try_cast_result::<Map>() {
-        Ok(map) => map
-            .into_iter()
-            .map(|(key, value)| (key.into(), value))
-            .collect(),
-        Err(other) => vec![("body".to_owned(), other)],
+        Ok(map) => map,
+        Err(other) => Map::from_iter([("body".into(), other)]),
     }
 }
 
 /// The parts of a Stripe-shaped error, each `()` when the answer lacks it.
-fn error_fields(body: Option<Dynamic>, response: &Response) -> Vec<(String, Dynamic)> {
+fn error_fields(body: Option<Dynamic>, response: &Response) -> Fields {
     let mut parts = body
         .and_then(|body| body.try_cast::<Map>())
         .and_then(|mut map| map.remove("error"))
@@ -93,15 +94,13 @@ fn error_fields(body: Option<Dynamic>, response: &Response) -> Vec<(String, Dyna
     let text = |parts: &Map, key: &str| parts.get(key).filter(|v| !v.is_unit()).cloned();
     let error_type = text(&parts, "type");
     let summary = describe(&parts, response);
-    let mut fields: Vec<(String, Dynamic)> = Vec::new();
-    for key in ["code", "decline_code", "message", "param"] {
-        let value = parts.remove(key).unwrap_or(Dynamic::UNIT);
-        fields.push((key.to_owned(), value));
-    }
     parts.remove("type");
-    fields.extend(parts.into_iter().map(|(key, value)| (key.into(), value)));
-    fields.push(("error_type".to_owned(), error_type.unwrap_or(Dynamic::UNIT)));
-    fields.push(("error".to_owned(), summary.into()));
+    let mut fields = parts;
+    for key in ["code", "decline_code", "message", "param"] {
+        fields.entry(key.into()).or_insert(Dynamic::UNIT);
+    }
+    fields.insert("error_type".into(), error_type.unwrap_or(Dynamic::UNIT));
+    fields.insert("error".into(), summary.into());
     fields
 }
 
@@ -142,13 +141,7 @@ mod tests {
     use super::*;
 
     fn field<'a>(outcome: &'a Outcome, name: &str) -> &'a Dynamic {
-        &outcome
-            .fields
-            .iter()
-            .rev()
-            .find(|(key, _)| key == name)
-            .unwrap()
-            .1
+        &outcome.fields[name]
     }
 
     #[test]

@@ -290,18 +290,17 @@ fn check_key(key: &str) -> Result<(), Error> {
 }
 
 impl Shared {
-    /// Reports `kind` to every listener and returns the new event's id.
-    pub(crate) fn emit(&self, parent: Option<EventId>, kind: EventKind) -> EventId {
+    /// Reports an event to every listener and returns its id. The event is only built when
+    /// someone listens: a runtime without listeners pays for ids and nothing else.
+    pub(crate) fn emit(
+        &self,
+        parent: Option<EventId>,
+        kind: impl FnOnce() -> EventKind,
+    ) -> EventId {
         let id = {
             let mut state = self.state.borrow_mut();
             state.next_id += 1;
             state.next_id
-        };
-        let event = Event {
-            id,
-            parent,
-            at_ms: platform::now_ms() - self.epoch_ms,
-            kind,
         };
         // Listeners may call back into the runtime, so none of its state is borrowed here.
         let listeners: Vec<Listener> = self
@@ -310,6 +309,15 @@ impl Shared {
             .iter()
             .map(|(_, listener)| Rc::clone(listener))
             .collect();
+        if listeners.is_empty() {
+            return id;
+        }
+        let event = Event {
+            id,
+            parent,
+            at_ms: platform::now_ms() - self.epoch_ms,
+            kind: kind(),
+        };
         for listener in listeners {
             listener(&event);
         }
@@ -318,14 +326,11 @@ impl Shared {
 
     pub(crate) fn output(&self, stream: OutputStream, text: &str, line: Option<usize>) {
         let parent = self.current_frame().map(|frame| frame.id);
-        self.emit(
-            parent,
-            EventKind::Output {
-                stream,
-                text: text.to_owned(),
-                line,
-            },
-        );
+        self.emit(parent, || EventKind::Output {
+            stream,
+            text: text.to_owned(),
+            line,
+        });
     }
 
     pub(crate) fn current_frame(&self) -> Option<Frame> {
@@ -379,7 +384,7 @@ impl Shared {
             }
             std::mem::take(&mut state.idle_wakers)
         };
-        self.emit(None, EventKind::Idle {});
+        self.emit(None, || EventKind::Idle {});
         wakers.into_iter().for_each(Waker::wake);
     }
 

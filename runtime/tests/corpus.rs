@@ -66,7 +66,9 @@ fn check(runtime: &Runtime, source: &str, expected: ScriptErrorKind) {
     let error = runtime.run_main().expect_err(source);
     assert_eq!(error.kind, expected, "{source}: {error}");
     assert!(!error.message.is_empty(), "{source}");
-    let line = error.line.unwrap_or_else(|| panic!("{source}: no line in {error}"));
+    let line = error
+        .line
+        .unwrap_or_else(|| panic!("{source}: no line in {error}"));
     assert_eq!(line, 1, "{source}: {error}");
     assert!(error.column.is_some(), "{source}: no column in {error}");
 }
@@ -93,7 +95,8 @@ fn every_broken_script_fails_with_a_position_and_the_runtime_goes_on() {
 #[test]
 fn deep_nesting_fails_as_a_limit_with_a_position() {
     local(async {
-        let runtime = Runtime::new(Config::default(), FlowSet::new(), answering(200, "{}")).unwrap();
+        let runtime =
+            Runtime::new(Config::default(), FlowSet::new(), answering(200, "{}")).unwrap();
         let nested = [
             format!("let x = {}1{};", "[".repeat(500), "]".repeat(500)),
             format!("let x = {}1{};", "(".repeat(500), ")".repeat(500)),

@@ -6,6 +6,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 mod memory;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod places;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
@@ -13,7 +15,7 @@ mod fetch;
 mod http;
 
 #[cfg(target_arch = "wasm32")]
-pub use fetch::FetchTransport;
+pub use fetch::{FetchTransport, MAX_FETCHES_IN_FLIGHT};
 #[cfg(all(feature = "http", not(target_arch = "wasm32")))]
 pub use http::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
 pub use memory::MemoryTransport;

@@ -21,7 +21,10 @@ pub const ENDPOINT: &str = match option_env!("RHAI_FLOW_ENDPOINT") {
 
 /// A configuration aimed at the test endpoint.
 pub fn config() -> Config {
-    Config { endpoint: format!("{ENDPOINT}/v1"), ..Config::default() }
+    Config {
+        endpoint: format!("{ENDPOINT}/v1"),
+        ..Config::default()
+    }
 }
 
 /// A flow set from a manifest and `(name, source)` pairs.

@@ -10,13 +10,16 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn payment() -> rhai_flow::FlowSet {
-    example!("payment", [
-        "main.rhai",
-        "payment_intent_created.rhai",
-        "payment_intent_failed.rhai",
-        "product_created.rhai",
-        "subscription_created.rhai",
-    ])
+    example!(
+        "payment",
+        [
+            "main.rhai",
+            "payment_intent_created.rhai",
+            "payment_intent_failed.rhai",
+            "product_created.rhai",
+            "subscription_created.rhai",
+        ]
+    )
 }
 
 fn logged(log: &[Value], field: &str) -> Vec<Value> {
@@ -37,12 +40,21 @@ async fn seed_chain_runs_end_to_end_over_fetch() {
     let intent_id = intent["id"].as_str().unwrap();
     let subscription_id = subscription["id"].as_str().unwrap();
     assert!(intent_id.starts_with("pi_") && subscription_id.starts_with("sub_"));
-    assert!(lines.contains(&format!("Payment Intent ID: {intent_id}")), "{lines:#?}");
-    assert!(lines.contains(&format!("Subscription ID: {subscription_id}")), "{lines:#?}");
+    assert!(
+        lines.contains(&format!("Payment Intent ID: {intent_id}")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(&format!("Subscription ID: {subscription_id}")),
+        "{lines:#?}"
+    );
     assert!(lines.contains(&"Price: price_monthly_plan".to_owned()));
 
     let log = request_log().await;
-    assert_eq!(logged(&log, "path"), [json!("/v1/payment_intents"), json!("/v1/subscriptions")]);
+    assert_eq!(
+        logged(&log, "path"),
+        [json!("/v1/payment_intents"), json!("/v1/subscriptions")]
+    );
     assert_eq!(logged(&log, "status"), [json!(200), json!(200)]);
     assert_eq!(log[1]["body"]["items"][0]["price"], "price_monthly_plan");
 }
@@ -53,8 +65,13 @@ async fn every_request_passes_the_cors_preflight_with_its_three_headers() {
     run(config(), payment()).await;
     for entry in request_log().await {
         // The browser only sends the request after the preflight allowed these headers.
-        assert!(entry["idempotency_key"].as_str().is_some_and(|key| key.starts_with("rf_")));
-        assert!(entry["authorization"].as_str().unwrap().starts_with("Bearer sk_test_"));
+        assert!(entry["idempotency_key"]
+            .as_str()
+            .is_some_and(|key| key.starts_with("rf_")));
+        assert!(entry["authorization"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bearer sk_test_"));
         assert_eq!(entry["content_type"], "application/x-www-form-urlencoded");
     }
 }
@@ -62,19 +79,28 @@ async fn every_request_passes_the_cors_preflight_with_its_three_headers() {
 #[wasm_bindgen_test]
 async fn insufficient_funds_retry_at_half_the_amount_and_succeed() {
     reset().await;
-    let flows = example!("recovery", [
-        "main.rhai",
-        "payment_intent_created.rhai",
-        "payment_intent_failed.rhai",
-        "error_notification_sent.rhai",
-    ]);
+    let flows = example!(
+        "recovery",
+        [
+            "main.rhai",
+            "payment_intent_created.rhai",
+            "payment_intent_failed.rhai",
+            "error_notification_sent.rhai",
+        ]
+    );
     let events = run(config(), flows).await;
     let log = request_log().await;
-    let amounts: Vec<Value> = log.iter().map(|entry| entry["body"]["amount"].clone()).collect();
+    let amounts: Vec<Value> = log
+        .iter()
+        .map(|entry| entry["body"]["amount"].clone())
+        .collect();
     assert_eq!(amounts, [json!("2000"), json!("1000")]);
     assert_eq!(logged(&log, "status"), [json!(402), json!(200)]);
     let lines = printed(&events);
-    assert!(lines.contains(&"Status: succeeded".to_owned()), "{lines:#?}");
+    assert!(
+        lines.contains(&"Status: succeeded".to_owned()),
+        "{lines:#?}"
+    );
     assert!(lines.contains(&"Amount: 1000".to_owned()), "{lines:#?}");
 }
 
@@ -84,12 +110,21 @@ async fn a_decline_reaches_the_error_flow_with_its_decline_code() {
     let flows = flow_set(
         r#"{"events": {"payment_intent_failed": "failed.rhai"}}"#,
         &[
-            ("main.rhai", r#"create_payment_intent(2000, "usd", "cus_lost_card");"#),
-            ("failed.rhai", r#"print(`${http_status} ${error_type} ${code} ${decline_code} ${param}`);"#),
+            (
+                "main.rhai",
+                r#"create_payment_intent(2000, "usd", "cus_lost_card");"#,
+            ),
+            (
+                "failed.rhai",
+                r#"print(`${http_status} ${error_type} ${code} ${decline_code} ${param}`);"#,
+            ),
         ],
     );
     let events = run(config(), flows).await;
-    assert_eq!(printed(&events), ["402 card_error card_declined lost_card "]);
+    assert_eq!(
+        printed(&events),
+        ["402 card_error card_declined lost_card "]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -100,7 +135,10 @@ async fn a_body_that_is_not_json_is_dispatched_by_its_status() {
         r#"{"events": {"product_created": "created.rhai"}}"#,
         &[
             ("main.rhai", r#"create_product("Lamp", "A desk lamp");"#),
-            ("created.rhai", r#"print(`${http_status} ${type_of(body)} ${body.len() > 0}`);"#),
+            (
+                "created.rhai",
+                r#"print(`${http_status} ${type_of(body)} ${body.len() > 0}`);"#,
+            ),
         ],
     );
     let events = run(config(), flows).await;
@@ -114,23 +152,34 @@ async fn a_body_that_is_not_json_is_dispatched_by_its_status() {
 
 #[wasm_bindgen_test]
 async fn a_closed_port_is_a_network_error_not_an_http_error() {
-    let config = Config { endpoint: "http://127.0.0.1:9/v1".into(), ..config() };
+    let config = Config {
+        endpoint: "http://127.0.0.1:9/v1".into(),
+        ..config()
+    };
     let flows = flow_set(
         r#"{"events": {"product_failed": "failed.rhai"}}"#,
         &[
             ("main.rhai", r#"create_product("Lamp", "A desk lamp");"#),
-            ("failed.rhai", r#"print(`${error_type} ${http_status == ()}`);"#),
+            (
+                "failed.rhai",
+                r#"print(`${error_type} ${http_status == ()}`);"#,
+            ),
         ],
     );
     let events = run(config, flows).await;
     assert_eq!(printed(&events), ["api_connection_error true"]);
     let failure = events.iter().find_map(|event| match &event.kind {
-        EventKind::RequestFailed { error, timed_out, .. } => Some((error.clone(), *timed_out)),
+        EventKind::RequestFailed {
+            error, timed_out, ..
+        } => Some((error.clone(), *timed_out)),
         _ => None,
     });
     let (error, timed_out) = failure.expect("the request fails");
     assert!(!timed_out);
-    assert!(error.starts_with("could not reach http://127.0.0.1:9/v1/products"), "{error}");
+    assert!(
+        error.starts_with("could not reach http://127.0.0.1:9/v1/products"),
+        "{error}"
+    );
     assert!(!error.contains("JsValue"), "{error}");
 }
 
@@ -138,7 +187,10 @@ async fn a_closed_port_is_a_network_error_not_an_http_error() {
 async fn a_slow_answer_times_out_and_runs_the_error_flow() {
     reset().await;
     admin("POST", "faults", Some(json!({ "latency_ms": 3000 }))).await;
-    let config = Config { request_timeout_ms: 300, ..config() };
+    let config = Config {
+        request_timeout_ms: 300,
+        ..config()
+    };
     let flows = flow_set(
         r#"{"events": {"product_failed": "failed.rhai", "product_created": "created.rhai"}}"#,
         &[
@@ -161,28 +213,46 @@ async fn the_same_idempotency_key_replays_the_first_answer() {
         headers: vec![
             ("Authorization".into(), "Bearer sk_test_replay".into()),
             ("Idempotency-Key".into(), "replay-check-1".into()),
-            ("Content-Type".into(), "application/x-www-form-urlencoded".into()),
+            (
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ),
         ],
         body: Some("email=ada%40example.com".into()),
     };
-    let first = FetchTransport.send(request.clone()).await.expect("first answer");
+    let first = FetchTransport
+        .send(request.clone())
+        .await
+        .expect("first answer");
     let second = FetchTransport.send(request).await.expect("second answer");
     assert_eq!(first.status, 200);
     assert_eq!(second.body, first.body);
     assert_eq!(second.header("idempotent-replayed"), Some("true"));
-    let created = request_log().await.iter().filter(|e| e["replayed"] == json!(false)).count();
+    let created = request_log()
+        .await
+        .iter()
+        .filter(|e| e["replayed"] == json!(false))
+        .count();
     assert_eq!(created, 1);
 }
 
 #[wasm_bindgen_test]
 async fn an_empty_204_runs_the_success_flow_with_no_fields() {
     reset().await;
-    admin("POST", "faults", Some(json!({ "status_next": { "status": 204 } }))).await;
+    admin(
+        "POST",
+        "faults",
+        Some(json!({ "status_next": { "status": 204 } })),
+    )
+    .await;
     let flows = flow_set(
         r#"{"events": {"product_created": "created.rhai"}}"#,
         &[
             ("main.rhai", r#"create_product("Lamp", "A desk lamp");"#),
-            ("created.rhai", r#"print(`${http_status} ${is_def_var("id")}`);"#),
+            (
+                "created.rhai",
+                r#"print(`${http_status} ${is_def_var("id")}`);"#,
+            ),
         ],
     );
     let events = run(config(), flows).await;
@@ -191,17 +261,27 @@ async fn an_empty_204_runs_the_success_flow_with_no_fields() {
 
 #[wasm_bindgen_test]
 fn a_live_secret_key_is_refused_in_the_browser() {
-    let config = Config { api_key: "sk_live_0123456789".into(), ..config() };
-    let error = rhai_flow::Runtime::new(config, payment(), FetchTransport).err().unwrap();
+    let config = Config {
+        api_key: "sk_live_0123456789".into(),
+        ..config()
+    };
+    let error = rhai_flow::Runtime::new(config, payment(), FetchTransport)
+        .err()
+        .unwrap();
     assert!(matches!(error, rhai_flow::Error::Config { .. }));
-    assert!(error.to_string().contains("live secret key must not be used in a web page"));
+    assert!(error
+        .to_string()
+        .contains("live secret key must not be used in a web page"));
 }
 
 #[wasm_bindgen_test]
 async fn time_works_and_sleep_is_refused_without_a_panic() {
     let flows = flow_set(
         "{}",
-        &[("main.rhai", "let t = timestamp(); print(`${t.elapsed >= 0.0}`); sleep(1);")],
+        &[(
+            "main.rhai",
+            "let t = timestamp(); print(`${t.elapsed >= 0.0}`); sleep(1);",
+        )],
     );
     let events = run(config(), flows).await;
     assert_eq!(printed(&events), ["true"]);
@@ -209,5 +289,7 @@ async fn time_works_and_sleep_is_refused_without_a_panic() {
         EventKind::FlowFailed { error, .. } => Some(error.message.clone()),
         _ => None,
     });
-    assert!(failure.unwrap().contains("sleep() is not available in flows"));
+    assert!(failure
+        .unwrap()
+        .contains("sleep() is not available in flows"));
 }
