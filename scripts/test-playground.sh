@@ -19,6 +19,11 @@ trap 'exit 130' INT TERM
 
 log "building the playground (release)"
 trunk build --release --dist "$work/dist"
+wasm="$(ls "$work"/dist/*.wasm)"
+gzipped=$(gzip -9 -c "$wasm" | wc -c)
+log "playground .wasm: $gzipped bytes gzipped (budget in BENCHMARKS.md: 800 KB)"
+# Fails only far past the budget, so that noise in the build cannot fail CI.
+[ "$gzipped" -le $((1000 * 1024)) ] || { log "the playground's .wasm is far over budget"; exit 1; }
 
 start_server "$work/endpoint.out" "$CARGO_TARGET_DIR/release/rhai-flow-endpoint" --port 0
 endpoint="$SERVER_URL"

@@ -137,6 +137,20 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("the first event of a run comes soon after the page loads", async () => {
+    const page = await open();
+    // The endpoint setting is saved, so the reload measures a visit as a person makes it.
+    await page.reload();
+    await page.locator(".cm-content").waitFor();
+    await page.getByTestId("run").click();
+    await page.locator(".timeline-rows li").first().waitFor();
+    const ms = await page.evaluate(() => performance.now());
+    console.log(`startup: ${ms.toFixed(0)} ms from navigation to the first event of the run`);
+    // Wide on purpose: a loaded CI machine must not fail this, a broken start-up must.
+    assert.ok(ms < 15000, `${ms} ms`);
+    await page.context().close();
+  });
+
   test("runs the payment chain with the ids the endpoint issued", async () => {
     const page = await open();
     await run(page);

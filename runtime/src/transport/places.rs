@@ -1,25 +1,38 @@
 //! A limit on requests in flight, for a single-threaded executor.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-/// Places for requests on the wire; a request waits for one, and frees it when dropped.
+/// Places for requests on the wire; a request waits in line for one, and frees it when
+/// dropped.
 #[derive(Clone)]
 pub(crate) struct Places(Rc<RefCell<State>>);
 
+#[derive(Default)]
 struct State {
     free: usize,
-    waiting: VecDeque<Waker>,
+    /// Waiters called for a free place that have not taken it yet; their places are held.
+    called: usize,
+    next_ticket: u64,
+    /// Tickets in arrival order; a ticket leaves the line when its holder is called.
+    line: VecDeque<u64>,
+    /// The wakers of the tickets still in line.
+    wakers: HashMap<u64, Waker>,
 }
 
 impl State {
-    fn wake_next(&mut self) {
-        if self.free > 0 {
-            if let Some(waker) = self.waiting.pop_front() {
+    /// Calls the first in line, if a place is free.
+    fn call_next(&mut self) {
+        if self.free <= self.called {
+            return;
+        }
+        if let Some(ticket) = self.line.pop_front() {
+            if let Some(waker) = self.wakers.remove(&ticket) {
+                self.called += 1;
                 waker.wake();
             }
         }
@@ -32,14 +45,14 @@ pub(crate) struct Place(Rc<RefCell<State>>);
 /// Waits for a free place; waiters are served in arrival order.
 pub(crate) struct Take {
     state: Rc<RefCell<State>>,
-    queued: Option<Waker>,
+    ticket: Option<u64>,
 }
 
 impl Places {
     pub(crate) fn new(count: usize) -> Self {
         let state = State {
             free: count.max(1),
-            waiting: VecDeque::new(),
+            ..State::default()
         };
         Self(Rc::new(RefCell::new(state)))
     }
@@ -47,7 +60,7 @@ impl Places {
     pub(crate) fn take(&self) -> Take {
         Take {
             state: Rc::clone(&self.0),
-            queued: None,
+            ticket: None,
         }
     }
 }
@@ -56,28 +69,58 @@ impl Future for Take {
     type Output = Place;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Place> {
-        let state = Rc::clone(&self.state);
-        let mut state = state.borrow_mut();
-        let first_in_line = self.queued.is_none() || state.waiting.is_empty();
-        if state.free > 0 && first_in_line {
+        let shared = Rc::clone(&self.state);
+        let mut state = shared.borrow_mut();
+        let waiting = self
+            .ticket
+            .is_some_and(|ticket| state.wakers.contains_key(&ticket));
+        let called = self.ticket.is_some() && !waiting;
+        let may_take = match called {
+            true => state.free > 0,
+            false => state.free > state.called && state.line.is_empty(),
+        };
+        if may_take {
             state.free -= 1;
-            self.queued = None;
-            return Poll::Ready(Place(Rc::clone(&self.state)));
+            state.called -= usize::from(called);
+            self.ticket = None;
+            return Poll::Ready(Place(Rc::clone(&shared)));
         }
-        state.waiting.push_back(cx.waker().clone());
-        self.queued = Some(cx.waker().clone());
+        let ticket = match self.ticket {
+            Some(ticket) => ticket,
+            None => {
+                state.next_ticket += 1;
+                state.next_ticket
+            }
+        };
+        if !waiting {
+            // A newcomer joins the back; one called too early keeps its turn at the front.
+            match called {
+                true => {
+                    state.called -= 1;
+                    state.line.push_front(ticket);
+                }
+                false => state.line.push_back(ticket),
+            }
+        }
+        state.wakers.insert(ticket, cx.waker().clone());
+        self.ticket = Some(ticket);
         Poll::Pending
     }
 }
 
 impl Drop for Take {
-    // A waiter given up on (a timeout, a stop) leaves the line, and if it had been woken
-    // for a free place, the place goes to the next in line instead of being lost.
+    // A waiter given up on (a timeout, a stop) leaves the line; if it had been called for a
+    // free place, the place goes to the next in line instead of being lost.
     fn drop(&mut self) {
-        if let Some(waker) = self.queued.take() {
-            let mut state = self.state.borrow_mut();
-            state.waiting.retain(|queued| !queued.will_wake(&waker));
-            state.wake_next();
+        let Some(ticket) = self.ticket.take() else {
+            return;
+        };
+        let mut state = self.state.borrow_mut();
+        if state.wakers.remove(&ticket).is_some() {
+            state.line.retain(|queued| *queued != ticket);
+        } else {
+            state.called -= 1;
+            state.call_next();
         }
     }
 }
@@ -86,20 +129,24 @@ impl Drop for Place {
     fn drop(&mut self) {
         let mut state = self.0.borrow_mut();
         state.free += 1;
-        state.wake_next();
+        state.call_next();
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     use std::task::Wake;
 
-    struct Count(std::sync::atomic::AtomicUsize);
+    use super::*;
+
+    #[derive(Default)]
+    struct Count(AtomicUsize);
 
     impl Wake for Count {
-        fn wake(self: std::sync::Arc<Self>) {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
         }
     }
 
@@ -111,17 +158,45 @@ mod tests {
     }
 
     #[test]
+    fn waiters_are_served_in_order_as_places_free_up() {
+        let places = Places::new(1);
+        let waker = Waker::from(Arc::new(Count::default()));
+        let first = poll(&mut places.take(), &waker).unwrap();
+        let mut takes: Vec<Take> = (0..100).map(|_| places.take()).collect();
+        for take in &mut takes {
+            assert!(poll(take, &waker).is_none());
+        }
+        let mut held = first;
+        for take in &mut takes {
+            drop(held);
+            held = poll(take, &waker).expect("the first in line gets the freed place");
+        }
+    }
+
+    #[test]
+    fn a_newcomer_does_not_jump_the_line() {
+        let places = Places::new(1);
+        let waker = Waker::from(Arc::new(Count::default()));
+        let first = poll(&mut places.take(), &waker).unwrap();
+        let mut waiting = places.take();
+        assert!(poll(&mut waiting, &waker).is_none());
+        drop(first);
+        assert!(poll(&mut places.take(), &waker).is_none());
+        assert!(poll(&mut waiting, &waker).is_some());
+    }
+
+    #[test]
     fn a_freed_place_goes_to_the_next_waiter_even_when_one_gave_up() {
         let places = Places::new(1);
-        let woken = std::sync::Arc::new(Count(0.into()));
-        let waker = Waker::from(std::sync::Arc::clone(&woken));
+        let woken = Arc::new(Count::default());
+        let waker = Waker::from(Arc::clone(&woken));
         let first = poll(&mut places.take(), &waker).unwrap();
         let (mut gives_up, mut waits) = (places.take(), places.take());
-        assert!(poll(&mut gives_up, &Waker::noop().clone()).is_none());
+        assert!(poll(&mut gives_up, &waker).is_none());
         assert!(poll(&mut waits, &waker).is_none());
         drop(first);
         drop(gives_up);
-        assert!(woken.0.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+        assert_eq!(woken.0.load(Ordering::SeqCst), 2);
         assert!(poll(&mut waits, &waker).is_some());
     }
 }
