@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use clap::{Parser, Subcommand};
-use rhai_flow::{Config, Event, EventKind, FlowSet, HttpTransport, Runtime};
+use std::io::Write;
+
+use rhai_flow::{Config, Event, EventKind, FlowSet, HttpTransport, Runtime, UnhandledReason};
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +74,11 @@ async fn run(args: RunArgs) -> ExitCode {
         ..Config::default()
     };
     config.retry.max_retries = args.max_retries;
+    let main = flows.manifest().main.clone();
+    if flows.script(&main).is_none() {
+        let folder = args.folder.display();
+        return fail(&format!("{folder} has no main script `{main}`"));
+    }
     let runtime = match Runtime::new(config, flows, HttpTransport::default()) {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error.to_string()),
@@ -93,19 +100,21 @@ async fn run(args: RunArgs) -> ExitCode {
     }
 }
 
-#[allow(clippy::print_stdout)]
+/// Writes one event to stdout. When stdout is gone (`rhai-flow run ... | head`), there is no
+/// one left to tell, so the process ends quietly.
 fn show(event: &Event, json: bool) {
-    if json {
-        match serde_json::to_string(event) {
-            Ok(line) => println!("{line}"),
-            Err(error) => println!(
+    let line = match json {
+        true => serde_json::to_string(event).unwrap_or_else(|error| {
+            format!(
                 "{{\"error\": \"event {} cannot be written: {error}\"}}",
                 event.id
-            ),
-        }
-        return;
+            )
+        }),
+        false => format!("{:>9.1} ms  {}", event.at_ms, describe(&event.kind)),
+    };
+    if writeln!(std::io::stdout().lock(), "{line}").is_err() {
+        std::process::exit(0);
     }
-    println!("{:>9.1} ms  {}", event.at_ms, describe(&event.kind));
 }
 
 fn describe(kind: &EventKind) -> String {
@@ -143,7 +152,12 @@ fn describe(kind: &EventKind) -> String {
         } => {
             format!("attempt {attempt} failed ({reason}); retrying in {delay_ms} ms")
         }
-        EventKind::Unhandled { event, reason } => format!("{event} not handled: {reason:?}"),
+        EventKind::Unhandled { event, reason } => match reason {
+            UnhandledReason::NoScript => format!("{event}: no script is mapped to it"),
+            UnhandledReason::ScriptMissing { script } => {
+                format!("{event}: its script {script} is not in the flow set")
+            }
+        },
         EventKind::GuardTripped {
             event,
             guard,

@@ -90,7 +90,7 @@ fn the_seed_calls_run_against_localstripe_and_its_refusals_reach_the_error_flow(
         api_key: "sk_test_interop".into(),
         ..Config::default()
     };
-    let events = local(run(config, seed_calls(), 8));
+    let events = local(run(config, seed_calls()));
     let lines = printed(&events);
     let line = |prefix: &str| lines.iter().find(|l| l.starts_with(prefix)).cloned();
 

@@ -60,7 +60,9 @@ fn config(base: &str) -> Config {
         ..Config::default()
     };
     config.request_timeout_ms = 5_000;
+    config.max_in_flight = 32;
     config.limits.max_operations = 100 * calls() as u64 + 1_000;
+    config.limits.max_calls_per_flow = calls() as u32;
     config
 }
 
@@ -68,7 +70,7 @@ fn config(base: &str) -> Config {
 fn no_call_is_lost_or_dispatched_twice_under_random_faults() {
     let calls = calls();
     let base = start_endpoint(faults());
-    let events = local(run(config(&base), flows(calls), 32));
+    let events = local(run(config(&base), flows(calls)));
 
     let mut outcome_of: HashMap<EventId, Vec<EventId>> = HashMap::new();
     let mut key_of: HashMap<EventId, String> = HashMap::new();

@@ -37,8 +37,8 @@ pub fn local<F: std::future::Future>(future: F) -> F::Output {
 }
 
 /// Runs the main script of `flows` over HTTP and returns every event once idle.
-pub async fn run(config: Config, flows: FlowSet, max_in_flight: usize) -> Vec<Event> {
-    let runtime = Runtime::new(config, flows, HttpTransport::new(max_in_flight)).unwrap();
+pub async fn run(config: Config, flows: FlowSet) -> Vec<Event> {
+    let runtime = Runtime::new(config, flows, HttpTransport::new()).unwrap();
     let events = Rc::new(RefCell::new(Vec::new()));
     let sink = Rc::clone(&events);
     runtime.subscribe(move |event| sink.borrow_mut().push(event.clone()));

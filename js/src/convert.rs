@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::Error;
 
-/// The prefix of a live secret key; restricted (`rk_live_`) and test keys are fine.
+/// The prefix of a live secret key; the runtime refuses live restricted keys (`rk_live_`) too.
 const LIVE_KEY_PREFIX: &str = "sk_live_";
 
 /// The config from a plain object; `undefined` and `null` give the defaults.

@@ -56,7 +56,7 @@ impl fmt::Display for Error {
             Self::Config { field, message } => write!(f, "config field `{field}`: {message}"),
             Self::LiveKey => f.write_str(
                 "config field `apiKey`: a live secret key (sk_live_...) must not be used in a web \
-                 page, where anyone can read it; use a test key (sk_test_...) or a restricted key",
+                 page, where anyone can read it; use a test key (sk_test_...)",
             ),
             Self::Flows { message } => write!(f, "the flow set cannot be used: {message}"),
             Self::MainMissing { script } => {

@@ -10,12 +10,17 @@ export interface FlowConfig {
   endpoint?: string;
   /**
    * Key sent as `Authorization: Bearer <key>`; never shown in events. Use a test key
-   * (`sk_test_...`) or a restricted key: a live secret key (`sk_live_...`) is refused,
-   * because anyone who opens the page can read it.
+   * (`sk_test_...`): live secret and restricted keys (`sk_live_...`, `rk_live_...`) are
+   * refused, because anyone who opens the page can read them.
    */
   apiKey?: string;
-  /** How long one request may take before it ends as a timeout, in milliseconds. Default: 10000. */
+  /**
+   * How long one request may take before it ends as a timeout, in milliseconds, counted from
+   * when it is sent. From 1 to 600000. Default: 10000.
+   */
   requestTimeoutMs?: number;
+  /** Requests on the wire at once; further calls wait their turn. Default: 256. */
+  maxInFlight?: number;
   /** When and how often a failed request is sent again. */
   retry?: FlowRetryPolicy;
   /** Limits every script runs under. */
@@ -35,7 +40,10 @@ export interface FlowRetryPolicy {
   maxDelayMs?: number;
 }
 
-/** Safety limits. A script that reaches one fails with an error naming it; the run goes on. */
+/**
+ * Safety limits. A script that reaches one fails with an error naming it; the run goes on.
+ * As in Rhai, 0 turns off `maxOperations` and the size and depth limits.
+ */
 export interface FlowLimits {
   /** Operations one script run may perform; cuts off endless loops. Default: 1000000. */
   maxOperations?: number;
@@ -55,6 +63,8 @@ export interface FlowLimits {
   maxChainDepth?: number;
   /** Most error flows in a row within one chain, so a failing error flow cannot loop. Default: 3. */
   maxErrorChain?: number;
+  /** Calls one flow may make; cuts off a loop of calls. Default: 10000. */
+  maxCallsPerFlow?: number;
 }
 
 /**

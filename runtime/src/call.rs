@@ -13,6 +13,26 @@ use crate::Error;
 
 const BUILT_IN: &str = include_str!("calls.json");
 
+/// Functions a declared call cannot replace: Rhai handles the first ones itself, and the
+/// runtime registers the others.
+const RESERVED: &[&str] = &[
+    "print",
+    "debug",
+    "type_of",
+    "eval",
+    "Fn",
+    "call",
+    "curry",
+    "is_def_var",
+    "is_def_fn",
+    "is_shared",
+    "this",
+    "init_flows",
+    "set_context",
+    "api_call",
+    "sleep",
+];
+
 /// One script function that becomes an HTTP request.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,7 +59,7 @@ pub struct CallSpec {
 
 /// One parameter of a call: a bare name, or a name with a field and a type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(from = "ParamForm", into = "ParamForm")]
+#[serde(try_from = "serde_json::Value", into = "ParamForm")]
 pub struct ParamSpec {
     /// The parameter's name, as context keys refer to it.
     pub name: String,
@@ -66,35 +86,43 @@ pub enum ParamKind {
     Map,
 }
 
+/// A parameter as a manifest writes it in full.
 #[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum ParamForm {
-    Name(String),
-    Full {
-        name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        field: Option<String>,
-        #[serde(default, rename = "type")]
-        kind: ParamKind,
-    },
+#[serde(deny_unknown_fields)]
+struct ParamForm {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: ParamKind,
 }
 
-impl From<ParamForm> for ParamSpec {
-    fn from(form: ParamForm) -> Self {
-        match form {
-            ParamForm::Name(name) => Self {
+impl TryFrom<serde_json::Value> for ParamSpec {
+    type Error = String;
+
+    /// A bare name, or an object; parsed by hand so that a mistake is named, instead of
+    /// "did not match any variant".
+    fn try_from(value: serde_json::Value) -> Result<Self, String> {
+        if let serde_json::Value::String(name) = value {
+            return Ok(Self {
                 name,
                 field: None,
                 kind: ParamKind::Any,
-            },
-            ParamForm::Full { name, field, kind } => Self { name, field, kind },
+            });
         }
+        let form: ParamForm = serde_json::from_value(value)
+            .map_err(|error| format!("a parameter is a name or {{name, field, type}}: {error}"))?;
+        Ok(Self {
+            name: form.name,
+            field: form.field,
+            kind: form.kind,
+        })
     }
 }
 
 impl From<ParamSpec> for ParamForm {
     fn from(spec: ParamSpec) -> Self {
-        Self::Full {
+        Self {
             name: spec.name,
             field: spec.field,
             kind: spec.kind,
@@ -129,6 +157,11 @@ impl CallSpec {
         if !is_identifier(name) {
             return Err(fail("the name must be a Rhai identifier".to_owned()));
         }
+        if RESERVED.contains(&name) {
+            return Err(fail(
+                "the name is taken by Rhai or by the runtime".to_owned(),
+            ));
+        }
         if !matches!(self.method.as_str(), "GET" | "POST" | "DELETE") {
             return Err(fail(format!(
                 "method `{}` is not GET, POST or DELETE",
@@ -146,8 +179,36 @@ impl CallSpec {
                 )));
             }
         }
-        for param in &self.params {
+        for (index, param) in self.params.iter().enumerate() {
+            if !is_identifier(&param.name) {
+                return Err(fail(format!(
+                    "parameter `{}` is not an identifier",
+                    param.name
+                )));
+            }
+            if self.params[..index]
+                .iter()
+                .any(|earlier| earlier.name == param.name)
+            {
+                return Err(fail(format!(
+                    "parameter `{}` is declared twice",
+                    param.name
+                )));
+            }
             FieldPath::parse(param.field.as_deref().unwrap_or(&param.name)).map_err(fail)?;
+        }
+        for placeholder in placeholders(&self.path) {
+            if !self.params.iter().any(|param| param.name == placeholder) {
+                let path = &self.path;
+                return Err(fail(format!(
+                    "path `{path}` has `{{{placeholder}}}`, no parameter"
+                )));
+            }
+        }
+        for key in self.context.keys() {
+            if !is_identifier(key) {
+                return Err(fail(format!("context key `{key}` is not an identifier")));
+            }
         }
         Ok(())
     }
@@ -167,8 +228,7 @@ impl CallSpec {
                 continue;
             }
             let field = spec.field.as_deref().unwrap_or(&spec.name);
-            let field = FieldPath::parse(field).expect("checked when the flow set was loaded");
-            field.place(&mut params, value.clone());
+            FieldPath::parse(field)?.place(&mut params, value.clone());
         }
         if let Some(extra) = extra.first() {
             let extra = extra.read_lock::<Map>().ok_or_else(|| {
@@ -271,6 +331,13 @@ pub(crate) fn check_path(path: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The names in a path's `{placeholders}`.
+fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 pub(crate) fn is_identifier(name: &str) -> bool {

@@ -2,6 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::call::check_path;
+use crate::Error;
+
+/// The longest a request may be given, in milliseconds: ten minutes.
+pub const MAX_REQUEST_TIMEOUT_MS: u32 = 600_000;
+
 /// The base URL of the test endpoint that ships with rhai-flow.
 pub const DEFAULT_ENDPOINT: &str = "http://127.0.0.1:12111/v1";
 
@@ -18,8 +24,12 @@ pub struct Config {
     pub endpoint: String,
     /// Secret key sent as `Authorization: Bearer <key>`. Never shown in events.
     pub api_key: String,
-    /// How long one request may take before it ends as a timeout, in milliseconds.
+    /// How long one request may take before it ends as a timeout, in milliseconds, counted
+    /// from when it leaves, not from when the script made the call.
     pub request_timeout_ms: u32,
+    /// Requests on the wire at once; further calls wait their turn in call order. Browsers
+    /// fail fetches by the thousand beyond a few thousand at once.
+    pub max_in_flight: u32,
     /// When and how often a failed request is sent again.
     pub retry: RetryPolicy,
     /// Limits on script execution and on chains of flows.
@@ -32,10 +42,103 @@ impl Default for Config {
             endpoint: DEFAULT_ENDPOINT.to_owned(),
             api_key: DEFAULT_API_KEY.to_owned(),
             request_timeout_ms: 10_000,
+            max_in_flight: 256,
             retry: RetryPolicy::default(),
             limits: Limits::default(),
         }
     }
+}
+
+impl Config {
+    /// Checks the settings a runtime cannot work with, naming the one at fault.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for an endpoint that is not an `http(s)` URL with a host, a port that
+    /// does not exist, a user name in the URL, a timeout of 0 or over
+    /// [`MAX_REQUEST_TIMEOUT_MS`], no place for a request in flight, or (in a browser) a live
+    /// secret key.
+    pub fn validate(&self) -> Result<(), Error> {
+        check_key(&self.api_key)?;
+        check_endpoint(&self.endpoint).map_err(|message| invalid("endpoint", message))?;
+        let timeout = self.request_timeout_ms;
+        if !(1..=MAX_REQUEST_TIMEOUT_MS).contains(&timeout) {
+            let message = format!("must be from 1 to {MAX_REQUEST_TIMEOUT_MS} ms, not {timeout}");
+            return Err(invalid("requestTimeoutMs", message));
+        }
+        if self.max_in_flight == 0 {
+            return Err(invalid("maxInFlight", "must be at least 1".to_owned()));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(field: &'static str, message: String) -> Error {
+    Error::Config { field, message }
+}
+
+/// In a browser, anyone who opens the page can read the key, so live secret keys are
+/// refused there; natively they are the normal case.
+fn check_key(key: &str) -> Result<(), Error> {
+    let live = key.starts_with("sk_live_") || key.starts_with("rk_live_");
+    if cfg!(target_arch = "wasm32") && live {
+        let message = "a live secret key must not be used in a web page, where anyone who opens \
+                       it can read the key: use a test key (sk_test_...) here, and keep live \
+                       keys on a server";
+        return Err(invalid("apiKey", message.to_owned()));
+    }
+    Ok(())
+}
+
+/// Accepts `http(s)://host[:port][/path]`, the forms a base URL takes.
+fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    let rest = endpoint
+        .strip_prefix("http://")
+        .or_else(|| endpoint.strip_prefix("https://"));
+    let rest = rest.ok_or(format!("`{endpoint}` must start with http:// or https://"))?;
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if authority.contains('@') {
+        return Err(format!(
+            "`{endpoint}` must not hold a user name: the key goes in apiKey"
+        ));
+    }
+    let (host, port) = split_port(authority);
+    let host_ok = match host.strip_prefix('[') {
+        Some(ipv6) => ipv6.strip_suffix(']').is_some_and(|inner| {
+            !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
+        }),
+        None => {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+        }
+    };
+    if !host_ok {
+        return Err(format!("`{endpoint}` has no valid host name"));
+    }
+    if let Some(port) = port {
+        if !port.parse::<u16>().is_ok_and(|port| port > 0) {
+            return Err(format!(
+                "`{endpoint}` has port `{port}`, which is not 1 to 65535"
+            ));
+        }
+    }
+    let path = path.trim_end_matches('/');
+    if !path.is_empty() {
+        check_path(path).map_err(|message| format!("`{endpoint}`: {message}"))?;
+    }
+    Ok(())
+}
+
+/// `host:port` into its parts; an IPv6 host keeps its brackets.
+fn split_port(authority: &str) -> (&str, Option<&str>) {
+    let host_end = match authority.starts_with('[') {
+        true => authority.find(']').map_or(authority.len(), |end| end + 1),
+        false => authority.find(':').unwrap_or(authority.len()),
+    };
+    let (host, rest) = authority.split_at(host_end);
+    (host, rest.strip_prefix(':'))
 }
 
 /// Safety limits, applied to every script the runtime runs.
@@ -60,6 +163,8 @@ pub struct Limits {
     pub max_map_size: usize,
     /// Longest chain of flows, each started by a call of the one before.
     pub max_chain_depth: u32,
+    /// Calls one flow may make; cuts off a loop of calls before it floods the endpoint.
+    pub max_calls_per_flow: u32,
     /// Most error flows in a row within one chain; the next error event is not dispatched,
     /// so an error flow that keeps failing cannot loop forever.
     pub max_error_chain: u32,
@@ -76,6 +181,7 @@ impl Default for Limits {
             max_array_size: 100_000,
             max_map_size: 10_000,
             max_chain_depth: 64,
+            max_calls_per_flow: 10_000,
             max_error_chain: 3,
         }
     }

@@ -5,6 +5,7 @@
 //! event. Each request ends in exactly one dispatched event, or in a cancellation.
 
 use std::future::{poll_fn, Future};
+use std::pin::Pin;
 use std::rc::Rc;
 use std::task::Poll;
 
@@ -12,9 +13,10 @@ use rhai::{Dynamic, Map, Scope, AST};
 
 use crate::call::{check_path, CallSpec, PreparedCall};
 use crate::event::{EventId, EventKind, UnhandledReason};
+use crate::places::Place;
 use crate::response::{self, Fields, Outcome};
 use crate::retry::{self, Attempt};
-use crate::runtime::{Frame, Shared};
+use crate::runtime::{Frame, Shared, Task};
 use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
 use crate::{form, platform, ScriptError};
 
@@ -41,6 +43,9 @@ struct Pending {
     error_streak: u32,
 }
 
+/// A request on the wire, with the place it holds.
+type Sent = (Place, ResponseFuture);
+
 /// What woke a task that waits for an answer, a timer, or a stop.
 enum Wake {
     Answer(Result<Response, TransportError>),
@@ -66,7 +71,7 @@ impl Shared {
         fields: Map,
         context: Map,
     ) -> Result<(), ScriptError> {
-        self.begin_task();
+        let _task = self.begin_task();
         let input = FlowInput {
             event: event.to_owned(),
             parent: None,
@@ -75,9 +80,7 @@ impl Shared {
             depth: 0,
             error_streak: 0,
         };
-        let result = self.run_script(script, input);
-        self.end_task();
-        result
+        self.run_script(script, input)
     }
 
     fn run_flow(self: &Rc<Self>, input: FlowInput) {
@@ -166,6 +169,7 @@ impl Shared {
             context: input.context,
             depth: input.depth,
             error_streak: input.error_streak,
+            calls: 0,
         };
         self.state.borrow_mut().frames.push(frame);
         let result = contain_panic(|| self.engine.run_ast_with_scope(&mut scope, ast));
@@ -242,12 +246,15 @@ impl Shared {
                 frame.depth
             ));
         }
+        self.count_call(call)?;
         let body =
             form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
         let key = (method == "POST").then(|| self.next_idempotency_key());
         let request = self.request(method, &prepared.path, body, key.as_deref());
-        // The first attempt leaves now, while the script goes on; retries leave from the task.
-        let answer = self.transport.send(request.clone());
+        // The first attempt leaves now, while the script goes on, if a place is free; else it
+        // waits its turn in the task, as retries do.
+        let first = self.places.try_take();
+        let first = first.map(|place| (place, self.transport.send(request.clone())));
 
         let mut context = frame.context;
         context.extend(prepared.context);
@@ -261,7 +268,7 @@ impl Shared {
             success_event: success.to_owned(),
             error_event: error.to_owned(),
         });
-        self.begin_task();
+        let task = self.begin_task();
         let pending = Pending {
             request_id,
             generation: self.state.borrow().generation,
@@ -272,8 +279,26 @@ impl Shared {
             depth: frame.depth + 1,
             error_streak: frame.error_streak,
         };
-        platform::spawn(Rc::clone(self).await_answer(answer, pending));
+        platform::spawn(Rc::clone(self).await_answer(task, first, pending));
         Ok(())
+    }
+
+    /// Counts a call of the running flow against `max_calls_per_flow`.
+    fn count_call(&self, call: &str) -> Result<(), String> {
+        let limit = self.config.limits.max_calls_per_flow;
+        let mut state = self.state.borrow_mut();
+        let frame = state
+            .frames
+            .last_mut()
+            .ok_or("calls can only be made while a flow runs")?;
+        frame.calls += 1;
+        if frame.calls <= limit {
+            return Ok(());
+        }
+        state.refused_limit = Some("max_calls_per_flow");
+        Err(format!(
+            "{call}: this flow has made {limit} calls, as many as one flow may make"
+        ))
     }
 
     fn request(&self, method: &str, path: &str, body: String, key: Option<&str>) -> Request {
@@ -301,9 +326,10 @@ impl Shared {
         }
     }
 
-    async fn await_answer(self: Rc<Self>, answer: ResponseFuture, pending: Pending) {
+    async fn await_answer(self: Rc<Self>, task: Task, first: Option<Sent>, pending: Pending) {
+        let _task = task;
         let started = platform::now_ms();
-        let (attempt, attempts) = self.attempts(answer, &pending).await;
+        let (attempt, attempts) = self.attempts(first, &pending).await;
         let elapsed_ms = platform::now_ms() - started;
         let stopped = self.state.borrow().generation != pending.generation;
         let Pending {
@@ -318,7 +344,6 @@ impl Shared {
         let (event, id, outcome) = match attempt {
             _ if stopped => {
                 self.emit(Some(request_id), || EventKind::Cancelled { event: success });
-                self.end_task();
                 return;
             }
             Attempt::Cancelled => unreachable!("a cancellation always follows a stop"),
@@ -351,7 +376,6 @@ impl Shared {
             error_streak,
         };
         self.run_guarded(input);
-        self.end_task();
     }
 
     /// Runs the flow for an answer, unless it would be one error flow too many in a row.
@@ -372,19 +396,25 @@ impl Shared {
 
     /// Sends the request until an attempt's outcome stands, and returns it with the number
     /// of attempts made. Every attempt carries the same idempotency key.
-    async fn attempts(&self, first: ResponseFuture, pending: &Pending) -> (Attempt, u32) {
+    async fn attempts(&self, mut first: Option<Sent>, pending: &Pending) -> (Attempt, u32) {
         let policy = &self.config.retry;
-        let mut answer = first;
         let mut made = 1;
         loop {
-            let attempt = match self
-                .first_of(pending, Some(&mut answer), self.config.request_timeout_ms)
-                .await
-            {
+            let (place, mut answer) = match first.take() {
+                Some(sent) => sent,
+                None => match self.send_in_turn(pending).await {
+                    Some(sent) => sent,
+                    None => return (Attempt::Cancelled, made),
+                },
+            };
+            let timeout = self.config.request_timeout_ms;
+            let attempt = match self.first_of(pending, Some(&mut answer), timeout).await {
                 Wake::Answer(result) => Attempt::Answered(result),
                 Wake::Timer => Attempt::TimedOut,
                 Wake::Stop => Attempt::Cancelled,
             };
+            // The place is free again while this call waits to retry.
+            drop((answer, place));
             let Some(reason) = retry::reason(&attempt).filter(|_| made <= policy.max_retries)
             else {
                 return (attempt, made);
@@ -401,10 +431,36 @@ impl Shared {
             if let Wake::Stop = self.first_of(pending, None, delay_ms).await {
                 return (Attempt::Cancelled, made);
             }
-            answer = self.transport.send(pending.request.clone());
             made += 1;
         }
     }
+
+    /// Waits for a place on the wire, then sends the request; `None` if the run is stopped
+    /// first. The request's timeout starts only once it is sent.
+    async fn send_in_turn(&self, pending: &Pending) -> Option<Sent> {
+        let mut take = self.places.take();
+        let place = poll_fn(|cx| {
+            if self.state.borrow().generation != pending.generation {
+                return Poll::Ready(None);
+            }
+            if let Poll::Ready(place) = Pin::new(&mut take).poll(cx) {
+                return Poll::Ready(Some(place));
+            }
+            let mut state = self.state.borrow_mut();
+            state
+                .stop_wakers
+                .insert(pending.request_id, cx.waker().clone());
+            Poll::Pending
+        })
+        .await;
+        self.state
+            .borrow_mut()
+            .stop_wakers
+            .remove(&pending.request_id);
+        let place = place?;
+        Some((place, self.transport.send(pending.request.clone())))
+    }
+
     fn report_response(
         &self,
         request_id: EventId,

@@ -94,11 +94,18 @@ fn register_helpers(engine: &mut Engine, shared: &Weak<Shared>) {
     engine.register_fn("sleep", |_: rhai::FLOAT| -> CallResult { Err(no_sleep()) });
 
     let weak = shared.clone();
-    engine.register_fn("set_context", move |key: &str, value: Dynamic| {
+    let set_context = move |ctx: NativeCallContext<'_>, key: &str, value: Dynamic| -> CallResult {
+        if !crate::call::is_identifier(key) {
+            let message =
+                format!("set_context: key `{key}` must be an identifier, like customer_type");
+            return Err(script_error(message, ctx.call_position()));
+        }
         if let Some(shared) = weak.upgrade() {
             shared.set_context(key, value);
         }
-    });
+        Ok(())
+    };
+    engine.register_fn("set_context", set_context);
 
     let weak = shared.clone();
     let api_call = move |ctx: NativeCallContext<'_>,

@@ -136,11 +136,16 @@ impl FlowSet {
     #[cfg(not(target_arch = "wasm32"))]
     pub fn load(folder: impl AsRef<std::path::Path>) -> Result<Self, Error> {
         let folder = folder.as_ref();
+        // Editors on some systems start files with a byte-order mark; it is not part of the text.
         let read = |path: &std::path::Path| {
-            std::fs::read_to_string(path).map_err(|source| Error::Io {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
                 path: path.display().to_string(),
                 source,
-            })
+            })?;
+            Ok(text
+                .strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text))
         };
         let manifest_path = folder.join(MANIFEST_FILE);
         let manifest =

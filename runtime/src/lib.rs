@@ -38,6 +38,7 @@ mod event;
 mod flowset;
 pub mod form;
 mod idle;
+mod places;
 mod platform;
 mod response;
 mod retry;
@@ -45,7 +46,9 @@ mod runtime;
 mod transport;
 
 pub use call::{built_in_calls, CallSpec, ParamKind, ParamSpec};
-pub use config::{Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
+pub use config::{
+    Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT, MAX_REQUEST_TIMEOUT_MS,
+};
 pub use error::{Error, ScriptError, ScriptErrorKind};
 pub use event::{Event, EventId, EventKind, OutputStream, UnhandledReason};
 pub use flowset::{FlowSet, Manifest, MANIFEST_FILE};
@@ -53,9 +56,9 @@ pub use idle::Idle;
 pub use rhai;
 pub use runtime::{Runtime, Subscription};
 #[cfg(target_arch = "wasm32")]
-pub use transport::{FetchTransport, MAX_FETCHES_IN_FLIGHT};
+pub use transport::FetchTransport;
 #[cfg(all(feature = "http", not(target_arch = "wasm32")))]
-pub use transport::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
+pub use transport::HttpTransport;
 pub use transport::{
     MemoryTransport, Request, Response, ResponseFuture, Transport, TransportError,
     TransportErrorKind,

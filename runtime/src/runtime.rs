@@ -7,8 +7,9 @@ use std::task::Waker;
 
 use rhai::{Engine, Map, AST};
 
-use crate::call::{built_in_calls, check_path};
+use crate::call::built_in_calls;
 use crate::event::{Event, EventId, EventKind, OutputStream};
+use crate::places::Places;
 use crate::{platform, Config, Error, FlowSet, Idle, ScriptError, Transport};
 
 type Listener = Rc<dyn Fn(&Event)>;
@@ -60,6 +61,8 @@ pub(crate) struct Shared {
     pub(crate) engine: Engine,
     pub(crate) flows: RefCell<FlowSet>,
     pub(crate) transport: Rc<dyn Transport>,
+    /// Places for requests on the wire, `config.max_in_flight` of them.
+    pub(crate) places: Places,
     pub(crate) state: RefCell<State>,
     cache: RefCell<HashMap<String, Compiled>>,
     listeners: RefCell<Vec<(usize, Listener)>>,
@@ -84,6 +87,15 @@ pub(crate) struct State {
     pub(crate) refused_limit: Option<&'static str>,
 }
 
+/// A piece of work in flight: a main script, or a request and its flow.
+pub(crate) struct Task(Rc<Shared>);
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        self.0.end_task();
+    }
+}
+
 /// A flow that is running: the place its calls attach to, and the context they inherit.
 #[derive(Clone)]
 pub(crate) struct Frame {
@@ -91,6 +103,8 @@ pub(crate) struct Frame {
     pub(crate) context: Map,
     pub(crate) depth: u32,
     pub(crate) error_streak: u32,
+    /// Calls this flow has made so far.
+    pub(crate) calls: u32,
 }
 
 /// A script compiled from one version of its source.
@@ -113,15 +127,19 @@ impl Runtime {
         flows: FlowSet,
         transport: impl Transport + 'static,
     ) -> Result<Self, Error> {
-        check_config(&config)?;
+        config.validate()?;
+        // A flow set built in code or from a share link may not have passed through a loader.
+        flows.manifest().validate()?;
         let mut calls = built_in_calls();
         calls.extend(flows.manifest().calls.clone());
         let key_prefix = format!("rf_{:012x}", platform::random_bits());
+        let places = Places::new(config.max_in_flight as usize);
         let shared = Rc::new_cyclic(|weak| Shared {
             engine: crate::engine::build(weak, &config.limits, &calls),
             config,
             flows: RefCell::new(flows),
             transport: Rc::new(transport),
+            places,
             state: RefCell::new(State {
                 key_prefix,
                 ..State::default()
@@ -247,48 +265,6 @@ impl Runtime {
     }
 }
 
-fn check_config(config: &Config) -> Result<(), Error> {
-    check_key(&config.api_key)?;
-    let endpoint = &config.endpoint;
-    let rest = endpoint
-        .strip_prefix("http://")
-        .or_else(|| endpoint.strip_prefix("https://"));
-    let Some(rest) = rest else {
-        let message = format!("endpoint `{endpoint}` must start with http:// or https://");
-        return Err(Error::Config {
-            field: "endpoint",
-            message,
-        });
-    };
-    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let path_ok = path.is_empty() || check_path(path.trim_end_matches('/')).is_ok();
-    if host.is_empty() || host.contains(['@', '?', '#']) || !path_ok {
-        let message = format!("endpoint `{endpoint}` must be like https://api.stripe.com/v1");
-        return Err(Error::Config {
-            field: "endpoint",
-            message,
-        });
-    }
-    Ok(())
-}
-
-/// In a browser, anyone who opens the page can read the key, so live secret keys are
-/// refused there; natively they are the normal case.
-fn check_key(key: &str) -> Result<(), Error> {
-    let live = key.starts_with("sk_live_") || key.starts_with("rk_live_");
-    if cfg!(target_arch = "wasm32") && live {
-        let message = "a live secret key must not be used in a web page, where anyone who opens \
-                       it can read the key: use a test key (sk_test_...) here, and keep live \
-                       keys on a server"
-            .to_owned();
-        return Err(Error::Config {
-            field: "apiKey",
-            message,
-        });
-    }
-    Ok(())
-}
-
 impl Shared {
     /// Reports an event to every listener and returns its id. The event is only built when
     /// someone listens: a runtime without listeners pays for ids and nothing else.
@@ -370,12 +346,15 @@ impl Shared {
         format!("{}_{}", state.key_prefix, state.key_counter)
     }
 
-    pub(crate) fn begin_task(&self) {
+    /// Starts a piece of work; it ends when the returned guard is dropped, however the work
+    /// ends, so that a panicking listener cannot leave the runtime busy forever.
+    pub(crate) fn begin_task(self: &Rc<Self>) -> Task {
         self.state.borrow_mut().in_flight += 1;
+        Task(Rc::clone(self))
     }
 
     /// Ends one piece of work; the last one reports idle and wakes those awaiting it.
-    pub(crate) fn end_task(&self) {
+    fn end_task(&self) {
         let wakers = {
             let mut state = self.state.borrow_mut();
             state.in_flight -= 1;
@@ -384,7 +363,10 @@ impl Shared {
             }
             std::mem::take(&mut state.idle_wakers)
         };
-        self.emit(None, || EventKind::Idle {});
+        // While a panic unwinds, listeners are not called again: one may be the cause.
+        if !std::thread::panicking() {
+            self.emit(None, || EventKind::Idle {});
+        }
         wakers.into_iter().for_each(Waker::wake);
     }
 

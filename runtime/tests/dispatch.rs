@@ -573,3 +573,135 @@ fn a_script_can_be_checked_without_running_it() {
         Some("max_expr_depth")
     );
 }
+
+#[test]
+fn a_flow_set_built_in_code_is_checked_like_a_loaded_one() {
+    let manifest =
+        r#"{"calls": {"boom": {"path": "../__admin/reset", "success": "a", "error": "b"}}}"#;
+    assert!(Manifest::from_json(manifest, "flows.json").is_err());
+    let mut bad: Manifest = serde_json::from_str(manifest).unwrap();
+    bad.calls.get_mut("boom").unwrap().path = "../__admin/reset".into();
+    let flows = FlowSet::from_manifest(bad);
+    let error = Runtime::new(Config::default(), flows, answering(200, "{}")).err();
+    assert!(matches!(error, Some(Error::CallSpec { .. })), "{error:?}");
+}
+
+#[test]
+fn manifest_mistakes_are_named() {
+    let cases = [
+        (
+            r#"{"path": "m", "params": [{"name": "a", "tpye": "string"}], "success": "s", "error": "e"}"#,
+            "unknown field `tpye`",
+        ),
+        (
+            r#"{"path": "m", "params": [{"name": "a", "type": "number"}], "success": "s", "error": "e"}"#,
+            "unknown variant `number`",
+        ),
+        (
+            r#"{"path": "m/{nope}", "params": ["a"], "success": "s", "error": "e"}"#,
+            "`{nope}`, no parameter",
+        ),
+        (
+            r#"{"path": "m", "params": ["a", "a"], "success": "s", "error": "e"}"#,
+            "declared twice",
+        ),
+        (
+            r#"{"path": "m", "params": ["a"], "success": "s", "error": "e", "context": {"my key": "a"}}"#,
+            "not an identifier",
+        ),
+    ];
+    for (call, expected) in cases {
+        let manifest = format!(r#"{{"calls": {{"notify": {call}}}}}"#);
+        let error = Manifest::from_json(&manifest, "flows.json")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(expected), "{error}");
+    }
+    let print = r#"{"calls": {"print": {"path": "m", "success": "s", "error": "e"}}}"#;
+    let error = Manifest::from_json(print, "flows.json")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("taken by Rhai or by the runtime"), "{error}");
+}
+
+#[test]
+fn config_mistakes_name_the_setting() {
+    let cases = [
+        (
+            Config {
+                endpoint: "http://127.0.0.1:99999/v1".into(),
+                ..Config::default()
+            },
+            "endpoint",
+            "port `99999`",
+        ),
+        (
+            Config {
+                endpoint: "http://:8080/v1".into(),
+                ..Config::default()
+            },
+            "endpoint",
+            "no valid host",
+        ),
+        (
+            Config {
+                endpoint: "http://a b/v1".into(),
+                ..Config::default()
+            },
+            "endpoint",
+            "no valid host",
+        ),
+        (
+            Config {
+                endpoint: "http://user@host/v1".into(),
+                ..Config::default()
+            },
+            "endpoint",
+            "user name",
+        ),
+        (
+            Config {
+                request_timeout_ms: 0,
+                ..Config::default()
+            },
+            "requestTimeoutMs",
+            "from 1 to",
+        ),
+        (
+            Config {
+                request_timeout_ms: u32::MAX,
+                ..Config::default()
+            },
+            "requestTimeoutMs",
+            "from 1 to",
+        ),
+        (
+            Config {
+                max_in_flight: 0,
+                ..Config::default()
+            },
+            "maxInFlight",
+            "at least 1",
+        ),
+    ];
+    for (config, expected_field, words) in cases {
+        match config.validate() {
+            Err(Error::Config { field, message }) => {
+                assert_eq!(field, expected_field);
+                assert!(message.contains(words), "{message}");
+            }
+            other => panic!("{config:?}: {other:?}"),
+        }
+    }
+    for endpoint in [
+        "http://[::1]:12111/v1/",
+        "https://api.stripe.com/v1",
+        "http://localhost",
+    ] {
+        let config = Config {
+            endpoint: endpoint.into(),
+            ..Config::default()
+        };
+        assert!(config.validate().is_ok(), "{endpoint}");
+    }
+}

@@ -265,3 +265,70 @@ fn a_panic_costs_one_flow_and_the_runtime_goes_on() {
         runtime.idle().await;
     });
 }
+
+/// Answers every request after `ms` milliseconds.
+struct Slow(u64);
+
+impl rhai_flow::Transport for Slow {
+    fn send(&self, _: rhai_flow::Request) -> rhai_flow::ResponseFuture {
+        let ms = self.0;
+        Box::pin(async move {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            Ok(Response::json(200, r#"{"id": "prod_1"}"#))
+        })
+    }
+}
+
+#[test]
+fn calls_waiting_for_a_place_on_the_wire_do_not_time_out() {
+    let main = r#"for i in 0..6 { create_product("Lamp", "A desk lamp"); }"#;
+    local(async {
+        let config = Config {
+            max_in_flight: 1,
+            request_timeout_ms: 100,
+            ..quick_config()
+        };
+        let flows = product_flows().with_script("main.rhai", main);
+        let runtime = Runtime::new(config, flows, Slow(40)).unwrap();
+        let events = record(&runtime);
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+        let lines = printed(&events.borrow());
+        assert_eq!(
+            lines,
+            vec!["created prod_1"; 6],
+            "six answers of 40 ms each, one at a time"
+        );
+    });
+}
+
+#[test]
+fn a_flow_that_calls_in_a_loop_is_cut_off() {
+    let mut config = quick_config();
+    config.limits.max_calls_per_flow = 50;
+    let flows = product_flows().with_script("main.rhai", r#"loop { create_product("a", "b"); }"#);
+    let transport = answering(200, "{}");
+    let events = local(run_with(config, flows, transport.clone()));
+    assert_eq!(transport.requests().len(), 50);
+    let failure = events.iter().find_map(|e| match &e.kind {
+        EventKind::FlowFailed { error, .. } => Some(error.clone()),
+        _ => None,
+    });
+    assert_eq!(failure.unwrap().limit, Some("max_calls_per_flow"));
+}
+
+#[test]
+fn a_listener_that_panics_does_not_leave_the_runtime_busy() {
+    local(async {
+        let runtime = Runtime::new(quick_config(), product_flows(), answering(200, "{}")).unwrap();
+        runtime.subscribe(|event| {
+            assert!(
+                event.kind.name() != "response_received",
+                "a listener with a bug"
+            );
+        });
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+        assert!(runtime.is_idle());
+    });
+}

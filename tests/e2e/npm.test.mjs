@@ -207,10 +207,9 @@ test("a live secret key is refused with an error naming apiKey; test keys are ac
 
   assert.equal(await constructionError(config({ apiKey: "sk_test_123" }), flows), null);
   assert.equal(await constructionError(config({ apiKey: "rk_test_123" }), flows), null);
-  // The runtime refuses restricted live keys in the browser as well; if it does, the error
-  // must still point at the key.
+  // A live restricted key is a live secret as well.
   const restricted = await constructionError(config({ apiKey: "rk_live_0123456789" }), flows);
-  if (restricted) assert.equal(restricted.field, "apiKey");
+  assert.equal(restricted?.field, "apiKey");
 });
 
 test("config and flow set errors name the field at fault", async () => {

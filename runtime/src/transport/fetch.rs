@@ -2,18 +2,9 @@
 
 use gloo_net::http::{Method, RequestBuilder};
 use web_sys::AbortController;
+use web_sys::RequestRedirect;
 
-use super::places::Places;
 use super::{Request, Response, ResponseFuture, Transport, TransportError, TransportErrorKind};
-
-/// Requests a page has on the wire at once. Beyond a few thousand, Chromium fails fetches
-/// with "Failed to fetch" for want of resources; the rest wait their turn here instead.
-pub const MAX_FETCHES_IN_FLIGHT: usize = 256;
-
-thread_local! {
-    // The browser's limits are per page, so every runtime in the page shares the places.
-    static PLACES: Places = Places::new(MAX_FETCHES_IN_FLIGHT);
-}
 
 /// Headers a flow or a host may need from an answer; `fetch` exposes only those the
 /// endpoint lists in `Access-Control-Expose-Headers`.
@@ -29,18 +20,13 @@ const KEPT_HEADERS: [&str; 6] = [
 /// Sends requests with the browser's `fetch` API through gloo-net.
 ///
 /// Each request gets its own `AbortController`: when the runtime drops the request's future
-/// (on a timeout or a stop), the request is aborted in the browser as well. At most
-/// [`MAX_FETCHES_IN_FLIGHT`] requests of the page are on the wire at once; the others wait.
+/// (on a timeout or a stop), the request is aborted in the browser as well.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FetchTransport;
 
 impl Transport for FetchTransport {
     fn send(&self, request: Request) -> ResponseFuture {
-        let place = PLACES.with(Places::take);
-        Box::pin(async move {
-            let _place = place.await;
-            fetch(request).await
-        })
+        Box::pin(fetch(request))
     }
 }
 
@@ -65,7 +51,9 @@ async fn fetch(request: Request) -> Result<Response, TransportError> {
         .map_err(|_| network(&url, &format!("method {} is not valid", request.method)))?;
     let mut builder = RequestBuilder::new(&request.url)
         .method(method)
-        .abort_signal(Some(&signal));
+        .abort_signal(Some(&signal))
+        // A flow reaches only its endpoint: a redirect elsewhere is an error, not followed.
+        .redirect(RequestRedirect::Error);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }

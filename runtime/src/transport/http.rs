@@ -1,37 +1,30 @@
 //! Requests over the network from a native host, through reqwest.
 
-use std::sync::Arc;
-
-use tokio::sync::Semaphore;
-
 use super::{Request, Response, ResponseFuture, Transport, TransportError};
 
-/// How many requests an [`HttpTransport`] has on the wire at once unless told otherwise.
-pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
-
-/// Sends requests with reqwest, natively. Requests beyond the in-flight limit wait for a
-/// free place, so a flow that fires thousands of calls does not open thousands of sockets.
+/// Sends requests with reqwest, natively. Redirects are not followed: a flow reaches only
+/// its endpoint.
 ///
 /// Needs the `http` feature and a tokio runtime.
 #[derive(Clone, Debug)]
 pub struct HttpTransport {
     client: reqwest::Client,
-    places: Arc<Semaphore>,
 }
 
 impl Default for HttpTransport {
     fn default() -> Self {
-        Self::new(DEFAULT_MAX_IN_FLIGHT)
+        Self::new()
     }
 }
 
 impl HttpTransport {
-    /// A transport with at most `max_in_flight` requests on the wire at once.
-    pub fn new(max_in_flight: usize) -> Self {
-        let client = reqwest::Client::new();
+    /// A transport with its own connection pool.
+    pub fn new() -> Self {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build();
         Self {
-            client,
-            places: Arc::new(Semaphore::new(max_in_flight.max(1))),
+            client: client.unwrap_or_default(),
         }
     }
 }
@@ -39,13 +32,8 @@ impl HttpTransport {
 impl Transport for HttpTransport {
     fn send(&self, request: Request) -> ResponseFuture {
         let client = self.client.clone();
-        let places = Arc::clone(&self.places);
-        Box::pin(async move {
-            // Dropping this future, on a timeout or a stop, frees the place and cancels the
-            // request.
-            let _place = places.acquire_owned().await.map_err(|_| closed())?;
-            send(&client, request).await
-        })
+        // Dropping this future, on a timeout or a stop, cancels the request.
+        Box::pin(async move { send(&client, request).await })
     }
 }
 
@@ -95,8 +83,4 @@ fn describe(url: &str, error: &reqwest::Error) -> TransportError {
     TransportError::network(format!(
         "could not reach {url} ({reason}): the endpoint may be down or refusing connections"
     ))
-}
-
-fn closed() -> TransportError {
-    TransportError::network("the transport was shut down")
 }

@@ -6,8 +6,6 @@ use std::future::Future;
 use std::pin::Pin;
 
 mod memory;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-mod places;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
@@ -15,9 +13,9 @@ mod fetch;
 mod http;
 
 #[cfg(target_arch = "wasm32")]
-pub use fetch::{FetchTransport, MAX_FETCHES_IN_FLIGHT};
+pub use fetch::FetchTransport;
 #[cfg(all(feature = "http", not(target_arch = "wasm32")))]
-pub use http::{HttpTransport, DEFAULT_MAX_IN_FLIGHT};
+pub use http::HttpTransport;
 pub use memory::MemoryTransport;
 
 /// The future a transport returns for one request.

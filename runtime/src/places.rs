@@ -57,6 +57,16 @@ impl Places {
         Self(Rc::new(RefCell::new(state)))
     }
 
+    /// A place now, if one is free and nobody is waiting for it.
+    pub(crate) fn try_take(&self) -> Option<Place> {
+        let mut state = self.0.borrow_mut();
+        let free = state.free > state.called && state.line.is_empty();
+        free.then(|| {
+            state.free -= 1;
+            Place(Rc::clone(&self.0))
+        })
+    }
+
     pub(crate) fn take(&self) -> Take {
         Take {
             state: Rc::clone(&self.0),
