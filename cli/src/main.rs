@@ -36,7 +36,12 @@ struct RunArgs {
     #[arg(long, env = "RHAI_FLOW_ENDPOINT", default_value = rhai_flow::DEFAULT_ENDPOINT)]
     endpoint: String,
     /// Secret key sent as `Authorization: Bearer <key>`.
-    #[arg(long, env = "RHAI_FLOW_API_KEY", default_value = rhai_flow::DEFAULT_API_KEY, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "RHAI_FLOW_API_KEY",
+        default_value = rhai_flow::DEFAULT_API_KEY,
+        hide_env_values = true
+    )]
     key: String,
     /// How long one request may take, in milliseconds.
     #[arg(long, default_value_t = 10_000)]

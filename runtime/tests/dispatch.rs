@@ -588,29 +588,33 @@ fn a_flow_set_built_in_code_is_checked_like_a_loaded_one() {
 
 #[test]
 fn manifest_mistakes_are_named() {
+    // Each case: the path, the parameters, extra fields of the call, what the error says.
     let cases = [
         (
-            r#"{"path": "m", "params": [{"name": "a", "tpye": "string"}], "success": "s", "error": "e"}"#,
+            "m",
+            r#"[{"name": "a", "tpye": "string"}]"#,
+            "",
             "unknown field `tpye`",
         ),
         (
-            r#"{"path": "m", "params": [{"name": "a", "type": "number"}], "success": "s", "error": "e"}"#,
+            "m",
+            r#"[{"name": "a", "type": "number"}]"#,
+            "",
             "unknown variant `number`",
         ),
+        ("m/{nope}", r#"["a"]"#, "", "`{nope}`, no parameter"),
+        ("m", r#"["a", "a"]"#, "", "declared twice"),
         (
-            r#"{"path": "m/{nope}", "params": ["a"], "success": "s", "error": "e"}"#,
-            "`{nope}`, no parameter",
-        ),
-        (
-            r#"{"path": "m", "params": ["a", "a"], "success": "s", "error": "e"}"#,
-            "declared twice",
-        ),
-        (
-            r#"{"path": "m", "params": ["a"], "success": "s", "error": "e", "context": {"my key": "a"}}"#,
+            "m",
+            r#"["a"]"#,
+            r#", "context": {"my key": "a"}"#,
             "not an identifier",
         ),
     ];
-    for (call, expected) in cases {
+    for (path, params, extra, expected) in cases {
+        let call = format!(
+            r#"{{"path": "{path}", "params": {params}, "success": "s", "error": "e"{extra}}}"#
+        );
         let manifest = format!(r#"{{"calls": {{"notify": {call}}}}}"#);
         let error = Manifest::from_json(&manifest, "flows.json")
             .unwrap_err()

@@ -159,8 +159,12 @@ fn answer(request: &Request, n: u32) -> (u16, Value) {
 fn payment_intent(customer: &str, amount: &str, n: u32) -> (u16, Value) {
     let amount: i64 = amount.parse().unwrap();
     if customer == "cus_insufficient_funds" && amount > 1500 {
-        let error = json!({ "error": { "type": "card_error", "code": "card_declined",
-            "decline_code": "insufficient_funds", "message": "Your card has insufficient funds." } });
+        let error = json!({ "error": {
+            "type": "card_error",
+            "code": "card_declined",
+            "decline_code": "insufficient_funds",
+            "message": "Your card has insufficient funds."
+        } });
         return (402, error);
     }
     let status = match customer {
