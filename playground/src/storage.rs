@@ -1,5 +1,7 @@
 //! Saves the flow set and the settings in `localStorage`, so edits survive a reload.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::flowdoc::FlowDoc;
@@ -35,7 +37,21 @@ pub(crate) fn save(doc: &FlowDoc, settings: &Settings) {
     let Some(storage) = storage() else {
         return;
     };
-    if let Ok(text) = serde_json::to_string(&SavedRef { doc, settings }) {
+    // The runtime refuses live keys in a page; one typed in by mistake is not kept either.
+    let live = ["sk_live_", "rk_live_"]
+        .iter()
+        .any(|prefix| settings.api_key.starts_with(prefix));
+    let settings = match live {
+        true => Cow::Owned(Settings {
+            api_key: String::new(),
+            ..settings.clone()
+        }),
+        false => Cow::Borrowed(settings),
+    };
+    if let Ok(text) = serde_json::to_string(&SavedRef {
+        doc,
+        settings: &settings,
+    }) {
         let _ = storage.set_item(KEY, &text);
     }
 }

@@ -268,6 +268,19 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("a live key typed in by mistake is refused and never saved", async () => {
+    const page = await open();
+    await page.getByTestId("settings-toggle").click();
+    await page.getByTestId("api-key").fill("sk_live_typed_by_mistake");
+    await page.getByTestId("settings-toggle").click();
+    await page.getByTestId("run").click();
+    await page.getByText("live secret key", { exact: false }).first().waitFor();
+    const saved = await page.evaluate(() => JSON.stringify(window.localStorage));
+    assert.ok(!saved.includes("sk_live_typed_by_mistake"), saved);
+    await shot(page, "live-key-refused");
+    await page.context().close();
+  });
+
   test("a reload keeps edits", async () => {
     const page = await open();
     await typeScript(page, "// kept across reloads\nprint(\"hello\");");
