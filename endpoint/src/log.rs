@@ -25,6 +25,8 @@ pub(crate) struct LogEntry {
     pub(crate) fault: Option<&'static str>,
     pub(crate) latency_ms: u64,
     pub(crate) replayed: bool,
+    /// The client went away before the answer was ready.
+    pub(crate) abandoned: bool,
 }
 
 impl LogEntry {
@@ -42,6 +44,7 @@ impl LogEntry {
             fault: None,
             latency_ms: 0,
             replayed: false,
+            abandoned: false,
         }
     }
 }

@@ -40,8 +40,15 @@ pub(crate) async fn v1(State(app): State<App>, request: Request, next: Next) -> 
         .map(|id| id.0.clone())
         .unwrap_or_default();
     let (parts, body) = request.into_parts();
-    let mut entry = LogEntry::new(&parts, request_id);
-    let response = answer(&app, parts, body, &mut entry, next).await;
+    let mut logged = Logged {
+        app: app.clone(),
+        entry: Some(LogEntry::new(&parts, request_id)),
+    };
+    let entry = logged
+        .entry
+        .as_mut()
+        .expect("taken only when the request ends");
+    let response = answer(&app, parts, body, entry, next).await;
     let dropped = response.extensions().get::<DropConnection>().is_some();
     entry.status = (!dropped).then(|| response.status().as_u16());
     tracing::debug!(
@@ -51,8 +58,33 @@ pub(crate) async fn v1(State(app): State<App>, request: Request, next: Next) -> 
         fault = ?entry.fault,
         "answered"
     );
-    app.record(entry);
+    logged.finish();
     response
+}
+
+/// A request's log entry, recorded when the request ends, or when the client gives up and
+/// the handler is dropped before the answer: that request is logged as abandoned.
+struct Logged {
+    app: App,
+    entry: Option<LogEntry>,
+}
+
+impl Logged {
+    fn finish(&mut self) {
+        if let Some(entry) = self.entry.take() {
+            self.app.record(entry);
+        }
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        if let Some(mut entry) = self.entry.take() {
+            entry.abandoned = true;
+            entry.status = None;
+            self.app.record(entry);
+        }
+    }
 }
 
 async fn answer(app: &App, parts: Parts, body: Body, entry: &mut LogEntry, next: Next) -> Response {

@@ -180,3 +180,25 @@ async fn startup_faults_apply_from_the_first_request() {
     assert_eq!(reply.json()["error"]["code"], "lock_timeout");
     assert_eq!(outcome(&server).await, "200");
 }
+
+#[tokio::test]
+async fn a_request_whose_client_gave_up_is_logged_as_abandoned() {
+    let server = start().await;
+    server.set_faults(json!({"latency_ms": 2000})).await;
+    let request = server.request(Method::GET, "/v1/customers/cus_123");
+    let gave_up = request.timeout(Duration::from_millis(100)).send().await;
+    assert!(gave_up.is_err());
+
+    // The server learns of the closed connection a moment later; wait for the entry.
+    let mut log = server.log().await;
+    for _ in 0..50 {
+        if !log.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        log = server.log().await;
+    }
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["abandoned"], true);
+    assert_eq!(log[0]["status"], Value::Null);
+}

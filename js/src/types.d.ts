@@ -19,7 +19,7 @@ export interface FlowConfig {
    * when it is sent. From 1 to 600000. Default: 10000.
    */
   requestTimeoutMs?: number;
-  /** Requests on the wire at once; further calls wait their turn. Default: 256. */
+  /** Requests sent and not yet answered; further calls wait their turn. Default: 256. */
   maxInFlight?: number;
   /** When and how often a failed request is sent again. */
   retry?: FlowRetryPolicy;
@@ -65,6 +65,8 @@ export interface FlowLimits {
   maxErrorChain?: number;
   /** Calls one flow may make; cuts off a loop of calls. Default: 10000. */
   maxCallsPerFlow?: number;
+  /** Calls one run may make, all its flows together; cuts off flows that fan out. Default: 50000. */
+  maxCallsPerRun?: number;
 }
 
 /**

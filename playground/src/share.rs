@@ -23,8 +23,31 @@ pub(crate) fn encode(doc: &FlowDoc) -> String {
 
 /// The flow set in a fragment; `None` if the fragment holds none, `Err` if it is damaged.
 pub(crate) fn decode(fragment: &str) -> Option<Result<FlowDoc, String>> {
-    let data = fragment.strip_prefix(PREFIX)?;
-    Some(unpack(data))
+    let Some(data) = fragment.strip_prefix(PREFIX) else {
+        let version = fragment
+            .strip_prefix("#v")?
+            .split('.')
+            .next()
+            .unwrap_or_default();
+        if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        return Some(Err(format!(
+            "the link is in format v{version}, which this playground cannot read (it reads v1)"
+        )));
+    };
+    Some(unpack(data).and_then(check))
+}
+
+/// A link's flow set passes the checks a runtime makes, so a tampered link cannot bring in
+/// calls that leave the endpoint; it is refused when opened, not at every run.
+fn check(doc: FlowDoc) -> Result<FlowDoc, String> {
+    let flows = doc.to_flow_set();
+    flows
+        .manifest()
+        .validate()
+        .map_err(|error| format!("the link's flow set cannot be used: {error}"))?;
+    Ok(doc)
 }
 
 fn unpack(data: &str) -> Result<FlowDoc, String> {

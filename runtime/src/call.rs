@@ -27,6 +27,7 @@ const RESERVED: &[&str] = &[
     "is_def_fn",
     "is_shared",
     "this",
+    "timestamp",
     "init_flows",
     "set_context",
     "api_call",
@@ -234,7 +235,15 @@ impl CallSpec {
             let extra = extra.read_lock::<Map>().ok_or_else(|| {
                 format!("{name}: the last argument must be a map of extra parameters")
             })?;
-            params.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            for (key, value) in extra.iter() {
+                // The declared parameters were checked; the extra map may add, not replace.
+                if params.contains_key(key) {
+                    return Err(format!(
+                        "{name}: `{key}` is set by a parameter; the extra map cannot set it again"
+                    ));
+                }
+                params.insert(key.clone(), value.clone());
+            }
         }
         let context = self.context_of(values);
         Ok(PreparedCall {

@@ -55,11 +55,17 @@ impl Config {
     /// # Errors
     ///
     /// [`Error::Config`] for an endpoint that is not an `http(s)` URL with a host, a port that
-    /// does not exist, a user name in the URL, a timeout of 0 or over
+    /// does not exist, a user name in the URL, an empty key or one that cannot be sent in a
+    /// header, a timeout of 0 or over
     /// [`MAX_REQUEST_TIMEOUT_MS`], no place for a request in flight, or (in a browser) a live
     /// secret key.
     pub fn validate(&self) -> Result<(), Error> {
         check_key(&self.api_key)?;
+        let printable = |c: char| c.is_ascii_graphic();
+        if self.api_key.is_empty() || !self.api_key.chars().all(printable) {
+            let message = "must be a key such as sk_test_..., without spaces or line breaks";
+            return Err(invalid("apiKey", message.to_owned()));
+        }
         check_endpoint(&self.endpoint).map_err(|message| invalid("endpoint", message))?;
         let timeout = self.request_timeout_ms;
         if !(1..=MAX_REQUEST_TIMEOUT_MS).contains(&timeout) {
@@ -165,6 +171,9 @@ pub struct Limits {
     pub max_chain_depth: u32,
     /// Calls one flow may make; cuts off a loop of calls before it floods the endpoint.
     pub max_calls_per_flow: u32,
+    /// Calls one run may make, counting every flow down the chain from its main script;
+    /// cuts off flows that fan out.
+    pub max_calls_per_run: u32,
     /// Most error flows in a row within one chain; the next error event is not dispatched,
     /// so an error flow that keeps failing cannot loop forever.
     pub max_error_chain: u32,
@@ -182,6 +191,7 @@ impl Default for Limits {
             max_map_size: 10_000,
             max_chain_depth: 64,
             max_calls_per_flow: 10_000,
+            max_calls_per_run: 50_000,
             max_error_chain: 3,
         }
     }

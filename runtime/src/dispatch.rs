@@ -4,6 +4,7 @@
 //! once; when the answer arrives, the task runs the flow mapped to the success or error
 //! event. Each request ends in exactly one dispatched event, or in a cancellation.
 
+use std::cell::Cell;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::rc::Rc;
@@ -29,6 +30,8 @@ struct FlowInput {
     depth: u32,
     /// Error events in a row that led to this flow.
     error_streak: u32,
+    /// Calls the run has made so far.
+    run_calls: Rc<Cell<u32>>,
 }
 
 /// A request in flight, with what its answer's flow needs.
@@ -41,6 +44,7 @@ struct Pending {
     context: Map,
     depth: u32,
     error_streak: u32,
+    run_calls: Rc<Cell<u32>>,
 }
 
 /// A request on the wire, with the place it holds.
@@ -79,6 +83,7 @@ impl Shared {
             context,
             depth: 0,
             error_streak: 0,
+            run_calls: Rc::default(),
         };
         self.run_script(script, input)
     }
@@ -170,6 +175,7 @@ impl Shared {
             depth: input.depth,
             error_streak: input.error_streak,
             calls: 0,
+            run_calls: input.run_calls,
         };
         self.state.borrow_mut().frames.push(frame);
         let result = contain_panic(|| self.engine.run_ast_with_scope(&mut scope, ast));
@@ -278,26 +284,37 @@ impl Shared {
             context,
             depth: frame.depth + 1,
             error_streak: frame.error_streak,
+            run_calls: frame.run_calls,
         };
         platform::spawn(Rc::clone(self).await_answer(task, first, pending));
         Ok(())
     }
 
-    /// Counts a call of the running flow against `max_calls_per_flow`.
+    /// Counts a call of the running flow against `max_calls_per_flow`, and of its run
+    /// against `max_calls_per_run`.
     fn count_call(&self, call: &str) -> Result<(), String> {
-        let limit = self.config.limits.max_calls_per_flow;
+        let limits = &self.config.limits;
         let mut state = self.state.borrow_mut();
         let frame = state
             .frames
             .last_mut()
             .ok_or("calls can only be made while a flow runs")?;
         frame.calls += 1;
-        if frame.calls <= limit {
-            return Ok(());
-        }
-        state.refused_limit = Some("max_calls_per_flow");
+        frame.run_calls.set(frame.run_calls.get() + 1);
+        let (limit, name, whose) = match () {
+            () if frame.calls > limits.max_calls_per_flow => {
+                (limits.max_calls_per_flow, "max_calls_per_flow", "one flow")
+            }
+            () if frame.run_calls.get() > limits.max_calls_per_run => (
+                limits.max_calls_per_run,
+                "max_calls_per_run",
+                "one run, all its flows together",
+            ),
+            () => return Ok(()),
+        };
+        state.refused_limit = Some(name);
         Err(format!(
-            "{call}: this flow has made {limit} calls, as many as one flow may make"
+            "{call}: {limit} calls have been made, as many as {whose} may make"
         ))
     }
 
@@ -339,6 +356,7 @@ impl Shared {
             context,
             depth,
             error_streak,
+            run_calls,
             ..
         } = pending;
         let (event, id, outcome) = match attempt {
@@ -374,6 +392,7 @@ impl Shared {
             context,
             depth,
             error_streak,
+            run_calls,
         };
         self.run_guarded(input);
     }

@@ -1,6 +1,6 @@
 //! The runtime a host holds: it owns the engine, the flow set and the event listeners.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::task::Waker;
@@ -105,6 +105,8 @@ pub(crate) struct Frame {
     pub(crate) error_streak: u32,
     /// Calls this flow has made so far.
     pub(crate) calls: u32,
+    /// Calls the whole run has made so far, shared by every flow down the chain.
+    pub(crate) run_calls: Rc<Cell<u32>>,
 }
 
 /// A script compiled from one version of its source.

@@ -687,6 +687,22 @@ fn config_mistakes_name_the_setting() {
             "maxInFlight",
             "at least 1",
         ),
+        (
+            Config {
+                api_key: "sk_test_a\nb".into(),
+                ..Config::default()
+            },
+            "apiKey",
+            "line breaks",
+        ),
+        (
+            Config {
+                api_key: String::new(),
+                ..Config::default()
+            },
+            "apiKey",
+            "sk_test_",
+        ),
     ];
     for (config, expected_field, words) in cases {
         match config.validate() {

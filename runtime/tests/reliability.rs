@@ -332,3 +332,36 @@ fn a_listener_that_panics_does_not_leave_the_runtime_busy() {
         assert!(runtime.is_idle());
     });
 }
+
+#[test]
+fn flows_that_fan_out_are_cut_off_for_the_whole_run() {
+    let mut config = quick_config();
+    config.limits.max_calls_per_run = 100;
+    let twice = r#"create_customer("a@b.c"); create_customer("a@b.c");"#;
+    let flows = FlowSet::new()
+        .with_script("main.rhai", r#"create_customer("a@b.c");"#)
+        .with_script("created.rhai", twice)
+        .with_event("customer_created", "created.rhai");
+    let transport = answering(200, r#"{"id": "cus_1"}"#);
+    let events = local(run_with(config, flows, transport.clone()));
+    assert_eq!(transport.requests().len(), 100);
+    let limits: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::FlowFailed { error, .. } => error.limit,
+            _ => None,
+        })
+        .collect();
+    assert!(!limits.is_empty() && limits.iter().all(|l| *l == "max_calls_per_run"));
+    assert_eq!(events.last().map(summary).as_deref(), Some("idle"));
+}
+
+#[test]
+fn the_extra_map_cannot_override_a_checked_parameter() {
+    let main = r#"create_payment_intent(2000, "usd", "cus_1", #{ amount: -5 });"#;
+    let flows = FlowSet::new().with_script("main.rhai", main);
+    let transport = answering(200, "{}");
+    let events = local(run(flows, transport.clone()));
+    assert!(transport.requests().is_empty());
+    assert!(summaries(&events)[1].contains("`amount` is set by a parameter"));
+}

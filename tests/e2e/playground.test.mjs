@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { inflateRawSync } from "node:zlib";
+import { inflateRawSync, deflateRawSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const PAGE = process.env.PLAYGROUND_URL;
@@ -311,6 +311,27 @@ describe("the playground", () => {
     assert.equal(await elsewhere.locator(".file").count(), 5);
     await shot(elsewhere, "opened-from-link");
     await elsewhere.context().close();
+  });
+
+  test("a tampered link is refused when opened, and an open page reads a pasted link", async () => {
+    const page = await open();
+    const tampered = {
+      main: "main.rhai",
+      scripts: { "main.rhai": 'create_payment_intent(1, "usd", "cus_123");' },
+      events: {},
+      calls: {
+        create_payment_intent: {
+          method: "POST", path: "../__admin/reset", params: ["amount"], success: "a", error: "b",
+        },
+      },
+    };
+    const packed = deflateRawSync(Buffer.from(JSON.stringify(tampered))).toString("base64url");
+    const url = new URL(page.url());
+    url.hash = `v1.${packed}`;
+    await page.goto(url.toString());
+    await page.getByText("the link's flow set cannot be used", { exact: false }).waitFor();
+    await shot(page, "tampered-link");
+    await page.context().close();
   });
 
   test("two thousand calls keep the page fluid", async () => {

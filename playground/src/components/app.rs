@@ -48,6 +48,7 @@ pub(crate) fn App() -> Html {
         Callback::from(move |()| runner.borrow().stop())
     };
     use_run_shortcut(&on_run);
+    use_links_opened_later();
 
     let dispatch = |make: fn(String) -> Action| {
         let state = state.clone();
@@ -319,6 +320,25 @@ fn set_theme_attribute(dark: bool) {
     if let Some(root) = root {
         let _ = root.set_attribute("data-theme", if dark { "dark" } else { "light" });
     }
+}
+
+/// A share link pasted into the address bar of an open page only changes the fragment; the
+/// page reloads so that the link is read the way it is on a first visit.
+#[hook]
+fn use_links_opened_later() {
+    use_effect_with((), move |()| {
+        let listener = web_sys::window().map(|window| {
+            EventListener::new(&window, "hashchange", move |_| {
+                let Some(location) = web_sys::window().map(|window| window.location()) else {
+                    return;
+                };
+                if location.hash().is_ok_and(|hash| hash.starts_with("#v")) {
+                    let _ = location.reload();
+                }
+            })
+        });
+        move || drop(listener)
+    });
 }
 
 /// Ctrl-Enter or ⌘-Enter anywhere on the page runs; the editor handles its own first.
