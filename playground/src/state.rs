@@ -91,19 +91,35 @@ impl Notice {
 /// The ways the state changes.
 pub(crate) enum Action {
     SelectFile(String),
-    EditScript { name: String, source: String },
+    EditScript {
+        name: String,
+        source: String,
+    },
     AddScript,
-    RenameScript { from: String, to: String },
+    RenameScript {
+        from: String,
+        to: String,
+    },
     DeleteScript(String),
     SetMain(String),
-    MapEvent { event: String, script: String },
+    MapEvent {
+        event: String,
+        script: String,
+    },
     UnmapEvent(String),
     LoadExample(usize),
+    /// Brings back the flow set a share link replaced.
+    RestoreBeforeLink(FlowDoc),
     SetEndpoint(String),
     SetApiKey(String),
-    ToggleTheme { system_dark: bool },
+    ToggleTheme {
+        system_dark: bool,
+    },
     StartRun(u64),
-    AppendEvents { run: u64, events: Vec<Rc<Event>> },
+    AppendEvents {
+        run: u64,
+        events: Vec<Rc<Event>>,
+    },
     SelectEvent(Option<EventId>),
     Notify(Notice),
     DismissNotice,
@@ -183,6 +199,7 @@ impl State {
                     self.load(example.doc());
                 }
             }
+            Action::RestoreBeforeLink(doc) => self.load(doc),
             Action::SetEndpoint(endpoint) => self.settings.endpoint = endpoint,
             Action::SetApiKey(key) => self.settings.api_key = key,
             Action::ToggleTheme { system_dark } => self.toggle_theme(system_dark),

@@ -9,6 +9,9 @@ use crate::state::Settings;
 
 const KEY: &str = "rhai-flow-playground/v1";
 
+/// Where the flow set in use is kept when a share link replaces it.
+const BEFORE_LINK_KEY: &str = "rhai-flow-playground/v1/before-link";
+
 /// What a reload restores.
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Saved {
@@ -54,4 +57,17 @@ pub(crate) fn save(doc: &FlowDoc, settings: &Settings) {
     }) {
         let _ = storage.set_item(KEY, &text);
     }
+}
+
+/// Keeps `doc`, the flow set a share link is about to replace, so that it can be restored.
+pub(crate) fn keep_before_link(doc: &FlowDoc) {
+    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(doc)) {
+        let _ = storage.set_item(BEFORE_LINK_KEY, &text);
+    }
+}
+
+/// The flow set a share link replaced, if there is one.
+pub(crate) fn before_link() -> Option<FlowDoc> {
+    let text = storage()?.get_item(BEFORE_LINK_KEY).ok().flatten()?;
+    serde_json::from_str(&text).ok()
 }

@@ -334,6 +334,27 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("a share link keeps the flow set it replaces, to bring back", async () => {
+    const page = await open();
+    await typeScript(page, "// my own work\nprint(\"mine\");");
+    const linked = {
+      main: "main.rhai",
+      scripts: { "main.rhai": 'print("from the link");' },
+      events: {},
+      calls: {},
+    };
+    const packed = deflateRawSync(Buffer.from(JSON.stringify(linked))).toString("base64url");
+    const url = new URL(page.url());
+    url.hash = `v1.${packed}`;
+    await page.goto(url.toString());
+    await page.getByText("The one you had is kept", { exact: false }).waitFor();
+    assert.match(await page.locator(".cm-content").textContent(), /from the link/);
+    await page.getByTestId("examples").selectOption("before-link");
+    await page.locator(".cm-content", { hasText: "my own work" }).waitFor();
+    await shot(page, "restored-before-link");
+    await page.context().close();
+  });
+
   test("two thousand calls keep the page fluid", async () => {
     const page = await open();
     await typeScript(page, 'for i in 0..2000 { create_product(`bulk ${i}`, "made in bulk"); ');

@@ -23,6 +23,7 @@ pub(crate) fn App() -> Html {
     let state = use_reducer(initial_state);
     let runner = use_mut_ref(Runner::default);
     let settings_open = use_state(|| false);
+    let has_before_link = use_state(|| storage::before_link().is_some());
     let system_dark = use_memo((), |()| prefers_dark());
     let dark = match state.settings.theme {
         Some(theme) => theme == Theme::Dark,
@@ -85,6 +86,8 @@ pub(crate) fn App() -> Html {
                 on_run={on_run.clone()}
                 {on_stop}
                 on_load_example={reduce(&state, Action::LoadExample)}
+                on_restore_before_link={restore_before_link(&state)}
+                has_before_link={*has_before_link}
                 {on_share}
                 {on_toggle_settings}
                 {on_toggle_theme}
@@ -108,6 +111,15 @@ pub(crate) fn App() -> Html {
 }
 
 /// A callback that dispatches the action `make` builds from its argument.
+fn restore_before_link(state: &UseReducerHandle<State>) -> Callback<()> {
+    let state = state.clone();
+    Callback::from(move |()| {
+        if let Some(doc) = storage::before_link() {
+            state.dispatch(Action::RestoreBeforeLink(doc));
+        }
+    })
+}
+
 fn reduce<T: 'static>(state: &UseReducerHandle<State>, make: fn(T) -> Action) -> Callback<T> {
     let state = state.clone();
     Callback::from(move |value: T| state.dispatch(make(value)))
@@ -254,14 +266,26 @@ fn initial_state() -> State {
         .as_ref()
         .map(|saved| saved.settings.clone())
         .unwrap_or_default();
-    let mut state = State::new(saved.map(|saved| saved.doc), settings.clone());
+    let saved_doc = saved.map(|saved| saved.doc);
+    let mut state = State::new(saved_doc.clone(), settings.clone());
     let Some(shared) = take_fragment().and_then(|fragment| share::decode(&fragment)) else {
         return state;
     };
     match shared {
         Ok(doc) => {
+            let replaced = saved_doc.filter(|saved| *saved != doc);
+            let text = match &replaced {
+                Some(_) => {
+                    "Opened the flow set from the link. The one you had is kept: \
+                     “Load an example…” → “Your flow set before the link”."
+                }
+                None => "Opened the flow set from the link.",
+            };
+            if let Some(previous) = replaced {
+                storage::keep_before_link(&previous);
+            }
             state = State::new(Some(doc), settings);
-            state.notice = Some(Notice::info("Opened the flow set from the link."));
+            state.notice = Some(Notice::info(text));
         }
         Err(text) => state.notice = Some(Notice::error(text)),
     }

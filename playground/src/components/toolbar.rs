@@ -12,10 +12,17 @@ pub(crate) struct ToolbarProps {
     pub(crate) on_run: Callback<()>,
     pub(crate) on_stop: Callback<()>,
     pub(crate) on_load_example: Callback<usize>,
+    /// Brings back the flow set a share link replaced.
+    pub(crate) on_restore_before_link: Callback<()>,
+    /// Whether a share link replaced a flow set that can be brought back.
+    pub(crate) has_before_link: bool,
     pub(crate) on_share: Callback<()>,
     pub(crate) on_toggle_settings: Callback<()>,
     pub(crate) on_toggle_theme: Callback<()>,
 }
+
+/// The value of the examples menu's entry for the flow set a share link replaced.
+const BEFORE_LINK: &str = "before-link";
 
 #[function_component]
 pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
@@ -25,10 +32,16 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
     };
     let on_example = {
         let on_load_example = props.on_load_example.clone();
+        let on_restore = props.on_restore_before_link.clone();
         Callback::from(move |event: Event| {
             let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            if let Ok(index) = select.value().parse() {
-                on_load_example.emit(index);
+            match select.value().as_str() {
+                BEFORE_LINK => on_restore.emit(()),
+                value => {
+                    if let Ok(index) = value.parse() {
+                        on_load_example.emit(index);
+                    }
+                }
             }
             select.set_value("");
         })
@@ -73,6 +86,11 @@ pub(crate) fn Toolbar(props: &ToolbarProps) -> Html {
                             { example.title }
                         </option>
                     }) }
+                    if props.has_before_link {
+                        <option value={BEFORE_LINK} data-testid="before-link">
+                            { "Your flow set before the link" }
+                        </option>
+                    }
                 </select>
                 <button
                     data-testid="share"
