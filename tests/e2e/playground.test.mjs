@@ -355,6 +355,30 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("a deep chain stays readable", async () => {
+    const page = await open();
+    const again = 'api_call("POST", "messages", #{}, "again", "failed");';
+    const deep = {
+      main: "main.rhai",
+      scripts: { "main.rhai": again, "again.rhai": again },
+      events: { again: "again.rhai" },
+      calls: {},
+    };
+    const packed = deflateRawSync(Buffer.from(JSON.stringify(deep))).toString("base64url");
+    const url = new URL(page.url());
+    url.hash = `v1.${packed}`;
+    await page.goto(url.toString());
+    await page.locator(".cm-content", { hasText: "again" }).waitFor();
+    await useTestEndpoint(page);
+    await run(page);
+    await page.getByTestId("timeline").evaluate((timeline) => (timeline.scrollTop = 1e9));
+    await page.locator(".row-level").first().waitFor();
+    const label = await page.locator(".row-level").last().textContent();
+    assert.match(label, /↳\d+/);
+    await shot(page, "deep-chain");
+    await page.context().close();
+  });
+
   test("two thousand calls keep the page fluid", async () => {
     const page = await open();
     await typeScript(page, 'for i in 0..2000 { create_product(`bulk ${i}`, "made in bulk"); ');

@@ -41,6 +41,9 @@ struct Line {
     took: Option<f64>,
 }
 
+/// The deepest indent the timeline draws.
+const MAX_INDENT: u16 = 8;
+
 #[function_component]
 pub(crate) fn TimelineRow(props: &TimelineRowProps) -> Html {
     let event = &props.event;
@@ -49,7 +52,10 @@ pub(crate) fn TimelineRow(props: &TimelineRowProps) -> Html {
         let (on_select, id) = (props.on_select.clone(), event.id);
         Callback::from(move |_| on_select.emit(id))
     };
-    let indent = format!("--depth: {}", props.depth);
+    // Past eight levels the labels would run out of room: deeper rows keep the last
+    // indent, and say their level.
+    let indent = format!("--depth: {}", props.depth.min(MAX_INDENT));
+    let level = (props.depth > MAX_INDENT).then(|| format!("↳{} ", props.depth));
     let kind_class = format!("row-{}", event.kind.name());
     let (status_class, status_text) = line.status.unwrap_or(("", String::new()));
     html! {
@@ -64,6 +70,9 @@ pub(crate) fn TimelineRow(props: &TimelineRowProps) -> Html {
         >
             <span class="row-at">{ millis(event.at_ms) }</span>
             <span class="row-main" style={indent}>
+                if let Some(level) = level {
+                    <span class="row-level" title="Depth in the tree">{ level }</span>
+                }
                 <span class="row-mark" aria-hidden="true">{ line.mark }</span>
                 <span class="row-label">{ line.label }</span>
                 <span class="row-detail">{ line.detail }</span>
