@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::task::Poll;
+use std::task::{Context, Poll};
 
 use rhai::{Dynamic, Map, Scope, AST};
 
@@ -458,25 +458,9 @@ impl Shared {
     /// first. The request's timeout starts only once it is sent.
     async fn send_in_turn(&self, pending: &Pending) -> Option<Sent> {
         let mut take = self.places.take();
-        let place = poll_fn(|cx| {
-            if self.state.borrow().generation != pending.generation {
-                return Poll::Ready(None);
-            }
-            if let Poll::Ready(place) = Pin::new(&mut take).poll(cx) {
-                return Poll::Ready(Some(place));
-            }
-            let mut state = self.state.borrow_mut();
-            state
-                .stop_wakers
-                .insert(pending.request_id, cx.waker().clone());
-            Poll::Pending
-        })
-        .await;
-        self.state
-            .borrow_mut()
-            .stop_wakers
-            .remove(&pending.request_id);
-        let place = place?;
+        let place = self
+            .until_stopped(pending, |cx| Pin::new(&mut take).poll(cx))
+            .await?;
         Some((place, self.transport.send(pending.request.clone())))
     }
 
@@ -528,32 +512,49 @@ impl Shared {
         ms: u32,
     ) -> Wake {
         let mut timer = Box::pin(platform::sleep(ms));
-        let wake = poll_fn(|cx| {
-            if self.state.borrow().generation != pending.generation {
-                return Poll::Ready(Wake::Stop);
-            }
+        let wake = self.until_stopped(pending, |cx| {
             if let Some(answer) = answer.as_mut() {
                 if let Poll::Ready(result) = answer.as_mut().poll(cx) {
                     return Poll::Ready(Wake::Answer(result));
                 }
             }
-            if timer.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Wake::Timer);
+            match timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Wake::Timer),
+                Poll::Pending => Poll::Pending,
             }
-            // `stop` wakes this task, so a cancelled request does not wait for its timer.
+        });
+        wake.await.unwrap_or(Wake::Stop)
+    }
+
+    /// Polls `work` until it is ready, or until a stop ends the run first (`None`).
+    async fn until_stopped<T>(
+        &self,
+        pending: &Pending,
+        mut work: impl FnMut(&mut Context<'_>) -> Poll<T>,
+    ) -> Option<T> {
+        let result = poll_fn(|cx| {
+            if self.state.borrow().generation != pending.generation {
+                return Poll::Ready(None);
+            }
+            if let Poll::Ready(value) = work(cx) {
+                return Poll::Ready(Some(value));
+            }
+            // `stop` wakes this task, so a cancelled request waits neither for its timer nor
+            // for a place on the wire.
+            let waker = cx.waker().clone();
             self.state
                 .borrow_mut()
                 .stop_wakers
-                .insert(pending.request_id, cx.waker().clone());
+                .insert(pending.request_id, waker);
             Poll::Pending
         })
         .await;
-        // Only `stop` drains these; a request that ends otherwise must not leave its waker.
+        // Only `stop` drains these; a wait that ends otherwise must not leave its waker.
         self.state
             .borrow_mut()
             .stop_wakers
             .remove(&pending.request_id);
-        wake
+        result
     }
 }
 
