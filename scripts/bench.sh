@@ -33,7 +33,8 @@ browser() {
     export RHAI_FLOW_ENDPOINT="$SERVER_URL"
     # The figures are read at build time; the runs take longer than the default 20 s.
     RHAI_FLOW_BENCH="$BENCH_CALLS" WASM_BINDGEN_TEST_TIMEOUT=600 \
-        cargo test --release -p rhai-flow-browser-tests --target wasm32-unknown-unknown \
+        unwinding cargo test --profile wasm-release -p rhai-flow-browser-tests \
+        --target wasm32-unknown-unknown \
         --test throughput -- --nocapture
     stop_servers
 }

@@ -9,8 +9,8 @@ bash "$ROOT/scripts/setup.sh"
 
 OUT="$ROOT/dist/npm"
 NAME="rhai_flow"
-log "building js/ for wasm32 (profile wasm-release: release, optimised for size)"
-cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
+log "building js/ for wasm32 (profile wasm-release: optimised for size, unwinding on a panic)"
+unwinding cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
 WASM_IN="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/rhai_flow_js.wasm"
 
 log "binding with wasm-bindgen --target web"
@@ -21,6 +21,7 @@ wasm-bindgen --target web --out-dir "$OUT" --out-name "$NAME" "$WASM_IN"
 log "shrinking with $(wasm-opt --version)"
 wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --enable-exception-handling \
     --strip-debug --strip-producers \
     "$OUT/${NAME}_bg.wasm" -o "$OUT/${NAME}_bg.wasm"
 

@@ -16,6 +16,18 @@ export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # wasm-bindgen-test runs the wasm32 tests in headless Chromium through this runner.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="wasm-bindgen-test-runner"
 
+# The browser builds of the runtime (the npm package, the wasm32 test suite) unwind on a
+# panic instead of aborting, so that a bug costs one flow, not the page's whole module. The
+# standard library that rustup ships for wasm32 aborts, so these builds compile their own
+# with nightly cargo's build-std: `unwinding cargo build ...`. The playground cannot follow yet: the closures of yew and
+# gloo are not unwind safe, which wasm-bindgen requires of an unwinding build.
+export UNWIND_TOOLCHAIN="${UNWIND_TOOLCHAIN:-nightly}"
+unwinding() {
+    RUSTUP_TOOLCHAIN="$UNWIND_TOOLCHAIN" \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Cpanic=unwind -Cllvm-args=-wasm-use-legacy-eh=false -Zlocation-detail=none" \
+        "$1" -Zbuild-std=std,panic_unwind -Zbuild-std-features=optimize_for_size "${@:2}"
+}
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Servers started by start_server, stopped together by stop_servers.

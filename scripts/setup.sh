@@ -9,6 +9,19 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     rustup target add wasm32-unknown-unknown
 fi
 
+if ! rustup toolchain list | grep -q "^$UNWIND_TOOLCHAIN"; then
+    log "installing the $UNWIND_TOOLCHAIN toolchain (browser builds that unwind on a panic)"
+    rustup toolchain install "$UNWIND_TOOLCHAIN" --profile minimal
+fi
+if ! rustup component list --toolchain "$UNWIND_TOOLCHAIN" --installed | grep -q '^rust-src'; then
+    log "adding rust-src to $UNWIND_TOOLCHAIN, to build an unwinding standard library"
+    rustup component add rust-src --toolchain "$UNWIND_TOOLCHAIN"
+fi
+if ! rustup target list --toolchain "$UNWIND_TOOLCHAIN" --installed | grep -qx wasm32-unknown-unknown; then
+    log "adding the wasm32-unknown-unknown target to $UNWIND_TOOLCHAIN"
+    rustup target add wasm32-unknown-unknown --toolchain "$UNWIND_TOOLCHAIN"
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
     log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (it must match the crate exactly)"
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force

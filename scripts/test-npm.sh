@@ -9,9 +9,10 @@ source "$(dirname "$0")/env.sh"
 
 bash "$ROOT/scripts/build-npm.sh"
 
-# The budget in BENCHMARKS.md is 380 KB; this check fails only far past it, so that a
-# change which bloats the download cannot land unnoticed.
-SIZE_LIMIT=$((440 * 1024))
+# The budget in BENCHMARKS.md is 380 KB, which the unwinding build misses (BENCHMARKS.md
+# says by how much, and why); this check fails only far past it, so that a change which
+# bloats the download cannot land unnoticed.
+SIZE_LIMIT=$((500 * 1024))
 GZIPPED=$(gzip -9 -c "$ROOT/dist/npm/rhai_flow_bg.wasm" | wc -c)
 if [ "$GZIPPED" -gt "$SIZE_LIMIT" ]; then
     log "the gzipped .wasm is $GZIPPED bytes, over the $SIZE_LIMIT bytes this check allows"

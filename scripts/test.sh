@@ -71,7 +71,7 @@ cargo clippy --target wasm32-unknown-unknown -p rhai-flow-browser-tests --all-ta
 suite native cargo test -p rhai-flow -p rhai-flow-endpoint -p rhai-flow-cli -p rhai-flow-js
 
 start_endpoint
-suite browser cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown
+suite browser unwinding cargo test -p rhai-flow-browser-tests --target wasm32-unknown-unknown
 stop_servers
 
 suite playground "$ROOT/scripts/test-playground.sh"

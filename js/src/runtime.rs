@@ -1,5 +1,6 @@
 //! `FlowRuntime`, the class a page holds.
 
+use std::panic::{AssertUnwindSafe, RefUnwindSafe, UnwindSafe};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -50,6 +51,12 @@ pub struct FlowRuntime {
     runs: Rc<Runs>,
 }
 
+// A panic inside the runtime costs the flow or the task it happened in: every piece of
+// state it touches is released as the panic unwinds (see `rhai_flow::Runtime`), and a page
+// goes on calling methods afterwards.
+impl UnwindSafe for FlowRuntime {}
+impl RefUnwindSafe for FlowRuntime {}
+
 #[wasm_bindgen]
 impl FlowRuntime {
     /// Creates a runtime from a config (endpoint, API key, limits; every field optional)
@@ -87,7 +94,9 @@ impl FlowRuntime {
             .runtime
             .subscribe(move |event| deliver(&listener, event));
         let runtime = self.runtime.clone();
-        let unsubscribe = Closure::<dyn Fn()>::new(move || runtime.unsubscribe(subscription));
+        let unsubscribe = Closure::<dyn Fn()>::own_assert_unwind_safe(move || {
+            runtime.unsubscribe(subscription);
+        });
         Ok(unsubscribe.into_js_value().unchecked_into())
     }
 
@@ -160,10 +169,10 @@ impl FlowRuntime {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn idle(&self) -> Promise {
         let idle = self.runtime.idle();
-        future_to_promise(async move {
+        future_to_promise(AssertUnwindSafe(async move {
             idle.await;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Whether no request is in flight.
@@ -208,12 +217,12 @@ impl FlowRuntime {
         }
         let idle = self.runtime.idle();
         let runs = Rc::clone(&self.runs);
-        future_to_promise(async move {
+        future_to_promise(AssertUnwindSafe(async move {
             idle.await;
             // Failures are read once the run is over: a flow may fail at any point of it.
             runs.close(run)?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 }
 

@@ -17,9 +17,9 @@ use crate::event::{EventId, EventKind, UnhandledReason};
 use crate::places::Place;
 use crate::response::{self, Fields, Outcome};
 use crate::retry::{self, Attempt};
-use crate::runtime::{Frame, Shared, Task};
+use crate::runtime::{Frame, Shared};
 use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
-use crate::{form, platform, ScriptError};
+use crate::{contain, form, platform, ScriptError};
 
 /// A flow about to run: the event that starts it and what its scope holds.
 struct FlowInput {
@@ -286,8 +286,33 @@ impl Shared {
             error_streak: frame.error_streak,
             run_calls: frame.run_calls,
         };
-        platform::spawn(Rc::clone(self).await_answer(task, first, pending));
+        let shared = Rc::clone(self);
+        let event = error.to_owned();
+        // The task's guard lives as long as the task, and when the task panics, until the
+        // panic is reported: idle comes after the report.
+        let on_panic = move |message: String| {
+            shared.report_bug(request_id, event, &message);
+            drop(task);
+        };
+        platform::spawn(Rc::clone(self).await_answer(first, pending), on_panic);
         Ok(())
+    }
+
+    /// Reports a request whose task stopped on a panic, as a failure of the flow its error
+    /// event maps to: whatever the answer was, its flow did not run to its end.
+    fn report_bug(&self, request_id: EventId, event: String, detail: &str) {
+        let script = self
+            .flows
+            .borrow()
+            .script_for(&event)
+            .unwrap_or_default()
+            .to_owned();
+        let message = format!("the request stopped on a bug in the runtime ({detail})");
+        self.emit(Some(request_id), || EventKind::FlowFailed {
+            event,
+            script,
+            error: ScriptError::bug(message),
+        });
     }
 
     /// Counts a call of the running flow against `max_calls_per_flow`, and of its run
@@ -343,8 +368,7 @@ impl Shared {
         }
     }
 
-    async fn await_answer(self: Rc<Self>, task: Task, first: Option<Sent>, pending: Pending) {
-        let _task = task;
+    async fn await_answer(self: Rc<Self>, first: Option<Sent>, pending: Pending) {
         let started = platform::now_ms();
         let (attempt, attempts) = self.attempts(first, &pending).await;
         let elapsed_ms = platform::now_ms() - started;
@@ -558,19 +582,12 @@ impl Shared {
     }
 }
 
-/// Turns a panic inside a script run into that flow's error, so the run goes on.
-///
-/// Where panics abort (a wasm32 release build), there is nothing to catch; natively, a bug
+/// Turns a panic inside a script run into that flow's error, so the run goes on: a bug
 /// costs one flow instead of the whole runtime.
 fn contain_panic(
     run: impl FnOnce() -> Result<(), Box<rhai::EvalAltResult>>,
 ) -> Result<(), Box<rhai::EvalAltResult>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
-        let detail = panic
-            .downcast_ref::<&str>()
-            .map(|text| (*text).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_owned());
+    contain::catch(run).unwrap_or_else(|detail| {
         Err(format!("the flow stopped on a bug in the runtime ({detail})").into())
     })
 }

@@ -124,6 +124,17 @@ impl ScriptError {
         }
     }
 
+    /// A failure that no script caused: a bug in the runtime, a transport or a listener.
+    pub(crate) fn bug(message: String) -> Self {
+        Self {
+            kind: ScriptErrorKind::Runtime,
+            limit: None,
+            message,
+            line: None,
+            column: None,
+        }
+    }
+
     pub(crate) fn from_eval(mut error: Box<rhai::EvalAltResult>) -> Self {
         use rhai::EvalAltResult as E;
 

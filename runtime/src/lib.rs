@@ -31,6 +31,7 @@
 
 mod call;
 mod config;
+mod contain;
 mod dispatch;
 mod engine;
 mod error;

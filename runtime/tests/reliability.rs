@@ -266,6 +266,77 @@ fn a_panic_costs_one_flow_and_the_runtime_goes_on() {
     });
 }
 
+/// Fails while answering a request to `/boom`, after the call has returned: a bug that
+/// only the request's own task runs into.
+struct BugWhileAnswering;
+
+impl rhai_flow::Transport for BugWhileAnswering {
+    fn send(&self, request: rhai_flow::Request) -> rhai_flow::ResponseFuture {
+        Box::pin(async move {
+            tokio::task::yield_now().await;
+            assert!(
+                !request.url.ends_with("/boom"),
+                "a transport with an async bug"
+            );
+            Ok(Response::json(200, r#"{"id": "prod_1"}"#))
+        })
+    }
+}
+
+#[test]
+fn a_panic_in_a_request_costs_that_request_and_is_reported() {
+    let main = r#"api_call("POST", "boom", #{}, "boom_done", "boom_failed");
+                  create_product("Lamp", "A desk lamp");"#;
+    let flows = product_flows()
+        .with_script("main.rhai", main)
+        .with_script("failed.rhai", r#"print("failed");"#)
+        .with_event("boom_failed", "failed.rhai");
+    local(async {
+        let runtime = Runtime::new(quick_config(), flows, BugWhileAnswering).unwrap();
+        let events = record(&runtime);
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+        let events = events.borrow().clone();
+        let sent = events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::RequestSent { path, .. } if path == "boom"))
+            .unwrap();
+        let failure = events
+            .iter()
+            .find(|e| matches!(e.kind, EventKind::FlowFailed { .. }))
+            .unwrap();
+        let EventKind::FlowFailed {
+            event,
+            script,
+            error,
+        } = &failure.kind
+        else {
+            unreachable!()
+        };
+        assert_eq!(failure.parent, Some(sent.id));
+        assert_eq!(
+            (event.as_str(), script.as_str()),
+            ("boom_failed", "failed.rhai")
+        );
+        assert_eq!(
+            error.message,
+            "the request stopped on a bug in the runtime (a transport with an async bug)"
+        );
+        assert_eq!(
+            printed(&events),
+            ["created prod_1"],
+            "the other request went on"
+        );
+        assert_eq!(events.last().map(summary).as_deref(), Some("idle"));
+
+        runtime.set_script("main.rhai", r#"create_product("Lamp", "A desk lamp");"#);
+        let next = record(&runtime);
+        runtime.run_main().unwrap();
+        runtime.idle().await;
+        assert_eq!(printed(&next.borrow()), ["created prod_1"]);
+    });
+}
+
 /// Answers every request after `ms` milliseconds.
 struct Slow(u64);
 
@@ -327,9 +398,22 @@ fn a_listener_that_panics_does_not_leave_the_runtime_busy() {
                 "a listener with a bug"
             );
         });
+        let events = record(&runtime);
         runtime.run_main().unwrap();
         runtime.idle().await;
         assert!(runtime.is_idle());
+        let failures: Vec<_> = events
+            .borrow()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::FlowFailed { error, .. } => Some(error.message.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            failures,
+            ["the request stopped on a bug in the runtime (a listener with a bug)"]
+        );
     });
 }
 

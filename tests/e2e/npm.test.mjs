@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
@@ -262,6 +263,32 @@ test("a missing main script rejects instead of hanging", async () => {
   assert.equal(error.kind, "flows");
   assert.equal(error.script, "start.rhai");
 });
+
+test("the module unwinds on a panic instead of aborting the page", async () => {
+  const wasm = await readFile(join(started.dirs[0], "node_modules/rhai-flow/rhai_flow_bg.wasm"));
+  // Section 13 declares exception tags: a module built with -Cpanic=unwind has one, a module
+  // whose panics abort has none.
+  assert.ok(sectionIds(wasm).includes(13), "no exception tag section");
+  const glue = await readFile(join(started.dirs[0], "node_modules/rhai-flow/rhai_flow.js"), "utf8");
+  assert.match(glue, /class PanicError extends Error/);
+});
+
+/** The ids of a WebAssembly binary's sections, in order. */
+function sectionIds(bytes) {
+  const ids = [];
+  let at = 8;
+  while (at < bytes.length) {
+    ids.push(bytes[at++]);
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    at += size;
+  }
+  return ids;
+}
 
 test("a TypeScript consumer type-checks with tsc --strict", () => {
   const project = started.dirs[0];
