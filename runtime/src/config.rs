@@ -98,9 +98,15 @@ fn check_key(key: &str) -> Result<(), Error> {
 
 /// Accepts `http(s)://host[:port][/path]`, the forms a base URL takes.
 fn check_endpoint(endpoint: &str) -> Result<(), String> {
+    // A URL's scheme is case-insensitive: `HTTPS://` is `https://`.
     let rest = endpoint
-        .strip_prefix("http://")
-        .or_else(|| endpoint.strip_prefix("https://"));
+        .split_once("://")
+        .filter(|(scheme, _)| {
+            ["http", "https"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+        })
+        .map(|(_, rest)| rest);
     let rest = rest.ok_or(format!("`{endpoint}` must start with http:// or https://"))?;
     let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if authority.contains('@') {

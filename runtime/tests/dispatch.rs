@@ -559,6 +559,18 @@ fn an_endpoint_that_is_not_http_is_refused() {
 }
 
 #[test]
+fn the_endpoint_scheme_is_read_without_regard_to_case() {
+    for endpoint in ["HTTP://127.0.0.1:12111/v1", "Https://api.example.com/v1"] {
+        let config = Config {
+            endpoint: endpoint.into(),
+            ..Config::default()
+        };
+        let runtime = Runtime::new(config, FlowSet::new(), answering(200, "{}"));
+        assert!(runtime.is_ok(), "{endpoint}");
+    }
+}
+
+#[test]
 fn a_script_can_be_checked_without_running_it() {
     let runtime = Runtime::new(Config::default(), FlowSet::new(), answering(200, "{}")).unwrap();
     assert!(runtime.check_script(r#"create_product("a", "b");"#).is_ok());
