@@ -40,8 +40,15 @@ browser() {
 }
 
 size() {
-    log "size of the npm package's wasm (budget: 380 KB gzipped)"
-    bash "$ROOT/scripts/build-npm.sh"
+    log "size of the npm package's wasm (budget: 380 KB gzipped), and of the same build aborting"
+    local unwinding aborting
+    unwinding=$(bash "$ROOT/scripts/build-npm.sh" | tee /dev/stderr | grep -oE '[0-9]+ bytes gzipped')
+    aborting=$(bash "$ROOT/scripts/build-npm.sh" aborting | tee /dev/stderr | grep -oE '[0-9]+ bytes gzipped')
+    unwinding=${unwinding%% *}
+    aborting=${aborting%% *}
+    printf 'size: unwinding %d bytes gzipped, aborting %d bytes: unwinding costs %d bytes (%s x)\n' \
+        "$unwinding" "$aborting" "$((unwinding - aborting))" \
+        "$(awk "BEGIN { printf \"%.2f\", $unwinding / $aborting }")"
 }
 
 case "$WHAT" in

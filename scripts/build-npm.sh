@@ -3,15 +3,23 @@
 # ES modules by wasm-bindgen, shrunk by wasm-opt, with a package.json and the README.
 #
 # Prints the gzipped size of the .wasm, which is what a page downloads.
+#
+# `scripts/build-npm.sh aborting` builds the same package with panics aborting instead, into
+# dist/npm-aborting/, to measure what unwinding costs; that build is never shipped.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 bash "$ROOT/scripts/setup.sh"
 
-OUT="$ROOT/dist/npm"
+PANIC="${1:-unwinding}"
 NAME="rhai_flow"
-log "building js/ for wasm32 (profile wasm-release: optimised for size, unwinding on a panic)"
-unwinding cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
-WASM_IN="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/rhai_flow_js.wasm"
+case "$PANIC" in
+    unwinding) OUT="$ROOT/dist/npm"; TARGET="$CARGO_TARGET_DIR" ;;
+    aborting) OUT="$ROOT/dist/npm-aborting"; TARGET="$CARGO_TARGET_DIR/aborting" ;;
+    *) log "unknown panic strategy: $PANIC (unwinding or aborting)"; exit 2 ;;
+esac
+log "building js/ for wasm32 (profile wasm-release: optimised for size, $PANIC on a panic)"
+"$PANIC" cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
+WASM_IN="$TARGET/wasm32-unknown-unknown/wasm-release/rhai_flow_js.wasm"
 
 log "binding with wasm-bindgen --target web"
 rm -rf "$OUT"
@@ -30,5 +38,5 @@ node "$ROOT/js/npm/write-package-json.mjs" "$OUT" "$NAME"
 
 RAW=$(stat -c %s "$OUT/${NAME}_bg.wasm")
 GZ=$(gzip -9 -c "$OUT/${NAME}_bg.wasm" | wc -c)
-log "dist/npm is ready"
+log "${OUT#"$ROOT"/} is ready"
 printf 'wasm: %d bytes raw, %d bytes gzipped (%d KB)\n' "$RAW" "$GZ" "$(((GZ + 1023) / 1024))"

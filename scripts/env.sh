@@ -28,6 +28,15 @@ unwinding() {
         "$1" -Zbuild-std=std,panic_unwind -Zbuild-std-features=optimize_for_size "${@:2}"
 }
 
+# The same build with panics aborting, for comparing sizes (`scripts/bench.sh size`); in a
+# target directory of its own, so the two builds do not undo each other.
+aborting() {
+    RUSTUP_TOOLCHAIN="$UNWIND_TOOLCHAIN" CARGO_TARGET_DIR="$CARGO_TARGET_DIR/aborting" \
+        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none" \
+        "$1" -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "${@:2}" \
+        --config 'profile.wasm-release.panic="abort"'
+}
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Servers started by start_server, stopped together by stop_servers.

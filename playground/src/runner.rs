@@ -12,7 +12,7 @@ use rhai_flow::{Config, Event, FetchTransport, Runtime};
 use yew::UseReducerDispatcher;
 
 use crate::flowdoc::FlowDoc;
-use crate::state::{Action, Notice, Settings, State};
+use crate::state::{Action, Settings, State};
 
 /// How long events gather before they reach the page, in milliseconds: about a frame.
 const BATCH_MS: u32 = 16;
@@ -51,7 +51,8 @@ impl Runner {
         let runtime = match Runtime::new(config, doc.to_flow_set(), FetchTransport) {
             Ok(runtime) => runtime,
             Err(error) => {
-                dispatcher.dispatch(Action::Notify(Notice::error(error.to_string())));
+                let reason = error.to_string();
+                dispatcher.dispatch(Action::RefuseRun { number: run, reason });
                 return;
             }
         };

@@ -116,6 +116,11 @@ pub(crate) enum Action {
         system_dark: bool,
     },
     StartRun(u64),
+    /// A run that could not start: the last run's timeline goes, and a notice says why.
+    RefuseRun {
+        number: u64,
+        reason: String,
+    },
     AppendEvents {
         run: u64,
         events: Vec<Rc<Event>>,
@@ -204,6 +209,11 @@ impl State {
             Action::SetApiKey(key) => self.settings.api_key = key,
             Action::ToggleTheme { system_dark } => self.toggle_theme(system_dark),
             Action::StartRun(number) => self.start_run(number),
+            Action::RefuseRun { number, reason } => {
+                self.start_run(number);
+                self.run.running = false;
+                self.notice = Some(Notice::error(reason));
+            }
             Action::AppendEvents { run, events } if run == self.run.number => self.append(events),
             Action::AppendEvents { .. } => {}
             Action::SelectEvent(id) => self.selected_event = id,

@@ -268,13 +268,16 @@ describe("the playground", () => {
     await page.context().close();
   });
 
-  test("a live key typed in by mistake is refused and never saved", async () => {
+  test("a live key typed in by mistake is refused, clears the last run and is never saved", async () => {
     const page = await open();
+    await run(page);
+    assert.notDeepEqual(await flows(page), []);
     await page.getByTestId("settings-toggle").click();
     await page.getByTestId("api-key").fill("sk_live_typed_by_mistake");
     await page.getByTestId("settings-toggle").click();
-    await page.getByTestId("run").click();
+    await run(page);
     await page.getByText("live secret key", { exact: false }).first().waitFor();
+    assert.deepEqual(await flows(page), [], "the last run's timeline is gone");
     const saved = await page.evaluate(() => JSON.stringify(window.localStorage));
     assert.ok(!saved.includes("sk_live_typed_by_mistake"), saved);
     await shot(page, "live-key-refused");
