@@ -52,7 +52,10 @@ impl Runner {
             Ok(runtime) => runtime,
             Err(error) => {
                 let reason = error.to_string();
-                dispatcher.dispatch(Action::RefuseRun { number: run, reason });
+                dispatcher.dispatch(Action::RefuseRun {
+                    number: run,
+                    reason,
+                });
                 return;
             }
         };

@@ -7,6 +7,10 @@
 //! 3. `growth`: the cost per event as the flow set grows (10, 100, 1,000 scripts; target:
 //!    flat) and as the response grows (1 KB, 100 KB; target: linear in its size).
 //!
+//! Bare Rhai is measured twice: converting the whole response (`bare_rhai`, the baseline the
+//! targets are defined against) and converting only the fields the flow could read
+//! (`bare_rhai_reads`, as the runtime does), which shows the overhead that remains.
+//!
 //! Criterion prints its own estimates; the table at the end gives each benchmark's mean
 //! time per event over criterion's samples, and the ratios against their targets.
 //!
@@ -107,6 +111,15 @@ mod native {
             })
         });
 
+        let bare_reads = BareReads::new(FLOW);
+        group.bench_function("bare_rhai_reads", |b| {
+            b.iter_custom(|iters| {
+                each_event("dispatch/bare_rhai_reads", iters, |_| {
+                    bare_reads.dispatch(PAYMENT_INTENT, &context)
+                })
+            })
+        });
+
         let runtime = flow_runtime(EVENT, FLOW, "", PAYMENT_INTENT);
         group.bench_function("rhai_flow", |b| {
             b.iter_custom(|iters| {
@@ -114,6 +127,15 @@ mod native {
                     let fields = fields(PAYMENT_INTENT);
                     runtime
                         .dispatch(EVENT, fields, context.clone())
+                        .expect("the flow runs");
+                })
+            })
+        });
+        group.bench_function("rhai_flow_json", |b| {
+            b.iter_custom(|iters| {
+                each_event("dispatch/rhai_flow_json", iters, |_| {
+                    runtime
+                        .dispatch_json(EVENT, PAYMENT_INTENT, context.clone())
                         .expect("the flow runs");
                 })
             })
@@ -152,13 +174,22 @@ mod native {
             })
         });
 
+        let bare_reads = BareReads::new(&seed_flow);
+        group.bench_function("bare_rhai_reads", |b| {
+            b.iter_custom(|iters| {
+                each_event("seed/bare_rhai_reads", iters, |_| {
+                    bare_reads.dispatch(PAYMENT_INTENT, &context)
+                })
+            })
+        });
+
+        // Like the seed, rhai-flow starts from the body's text.
         let runtime = flow_runtime(EVENT, &seed_flow, "", PAYMENT_INTENT);
         group.bench_function("rhai_flow", |b| {
             b.iter_custom(|iters| {
                 each_event("seed/rhai_flow", iters, |_| {
-                    let fields = fields(PAYMENT_INTENT);
                     runtime
-                        .dispatch(EVENT, fields, context.clone())
+                        .dispatch_json(EVENT, PAYMENT_INTENT, context.clone())
                         .expect("the flow runs");
                 })
             })
@@ -190,18 +221,25 @@ mod native {
         group.finish();
     }
 
+    /// Growth with the response, with a flow that reads the list (`growth_response`) and
+    /// with one that never reads it (`growth_response_unread`).
     fn bench_response(criterion: &mut Criterion) {
-        let mut group = group(criterion, "growth_response");
-        for (name, bytes) in [("1KB", 1 << 10), ("100KB", 100 << 10)] {
-            let body = list_body(bytes);
-            let runtime = flow_runtime(LIST_EVENT, LIST_FLOW, &list_main(), &body);
-            let id = format!("growth_response/{name}");
-            group.throughput(Throughput::Bytes(body.len() as u64 * BATCH));
-            group.bench_function(BenchmarkId::from_parameter(name), |b| {
-                b.iter_custom(|iters| round_trips(&id, &runtime, iters))
-            });
+        for (group_name, flow) in [
+            ("growth_response", LIST_FLOW),
+            ("growth_response_unread", LIST_FLOW_UNREAD),
+        ] {
+            let mut group = group(criterion, group_name);
+            for (name, bytes) in [("1KB", 1 << 10), ("100KB", 100 << 10)] {
+                let body = list_body(bytes);
+                let runtime = flow_runtime(LIST_EVENT, flow, &list_main(), &body);
+                let id = format!("{group_name}/{name}");
+                group.throughput(Throughput::Bytes(body.len() as u64 * BATCH));
+                group.bench_function(BenchmarkId::from_parameter(name), |b| {
+                    b.iter_custom(|iters| round_trips(&id, &runtime, iters))
+                });
+            }
+            group.finish();
         }
-        group.finish();
     }
 
     /// One line of the table: a benchmark's time per event.
@@ -226,16 +264,21 @@ mod native {
     fn report() {
         println!("\nper event (mean over criterion's samples of this run):");
         let bare = line("dispatch/bare_rhai");
+        let bare_reads = line("dispatch/bare_rhai_reads");
         let dispatch = line("dispatch/rhai_flow");
+        let dispatch_json = line("dispatch/rhai_flow_json");
         let round_trip = line("dispatch/rhai_flow_round_trip");
         let seed = line("seed/seed_design");
         let seed_bare = line("seed/bare_rhai");
+        let seed_bare_reads = line("seed/bare_rhai_reads");
         let seed_ours = line("seed/rhai_flow");
         let scripts: Vec<_> = [10, 100, 1000]
             .map(|count| line(&format!("growth_scripts/{count}")))
             .into();
         let small = line("growth_response/1KB");
         let large = line("growth_response/100KB");
+        let small_unread = line("growth_response_unread/1KB");
+        let large_unread = line("growth_response_unread/100KB");
 
         println!("\nratios:");
         let ratio = |a: Option<Duration>, b: Option<Duration>| Some(a?.div_duration_f64(b?));
@@ -245,13 +288,27 @@ mod native {
         if let Some(r) = ratio(round_trip, bare) {
             verdict("rhai-flow call+response+dispatch / bare", r, 1.3, true);
         }
+        if let Some(r) = ratio(round_trip, bare_reads) {
+            let what = "call+response+dispatch / bare, fields read";
+            println!("  {what:<44} {r:>8.2}x   (stricter: bare converts what the flow reads)");
+        }
+        if let Some(r) = ratio(dispatch_json, bare_reads) {
+            let what = "dispatch_json / bare, fields read";
+            println!("  {what:<44} {r:>8.2}x   (both from the body's text)");
+        }
         if let Some(r) = ratio(seed, seed_ours) {
             verdict("seed's design / rhai-flow (seed's flow)", r, 30.0, false);
         }
         if let Some(r) = ratio(seed, seed_bare) {
             println!(
-                "  {:<44} {r:>8.2}x   (the most any dispatcher could reach)",
+                "  {:<44} {r:>8.2}x   (bare Rhai converting the whole response)",
                 "seed's design / bare rhai (seed's flow)"
+            );
+        }
+        if let Some(r) = ratio(seed, seed_bare_reads) {
+            println!(
+                "  {:<44} {r:>8.2}x   (the most a dispatcher could reach)",
+                "seed's design / bare, fields read"
             );
         }
         for (n, count) in [(1, 100), (2, 1000)] {
@@ -263,6 +320,9 @@ mod native {
             let growth = list_body(100 << 10).len() as f64 / list_body(1 << 10).len() as f64;
             println!("  100 KB / 1 KB response per event {r:>13.2}x   (size {growth:.1}x)");
             verdict("cost per byte, 100 KB / 1 KB", r / growth, 1.25, true);
+        }
+        if let Some(r) = ratio(large_unread, small_unread) {
+            println!("  100 KB / 1 KB, list never read {r:>15.2}x   (checking the JSON only)");
         }
     }
 

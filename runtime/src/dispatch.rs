@@ -10,14 +10,14 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use rhai::{Dynamic, Map, Scope, AST};
+use rhai::{Dynamic, Map, Scope};
 
 use crate::call::{check_path, CallSpec, PreparedCall};
 use crate::event::{EventId, EventKind, UnhandledReason};
 use crate::places::Place;
 use crate::response::{self, Fields, Outcome};
 use crate::retry::{self, Attempt};
-use crate::runtime::{Frame, Shared};
+use crate::runtime::{Flow, Frame, Shared};
 use crate::transport::{Request, Response, ResponseFuture, TransportError, TransportErrorKind};
 use crate::{contain, form, platform, ScriptError};
 
@@ -72,7 +72,7 @@ impl Shared {
         self: &Rc<Self>,
         event: &str,
         script: &str,
-        fields: Map,
+        fields: Fields,
         context: Map,
     ) -> Result<(), ScriptError> {
         let _task = self.begin_task();
@@ -131,11 +131,11 @@ impl Shared {
             event: input.event.clone(),
             script: script.to_owned(),
             context: input.context.clone(),
-            fields: input.fields.keys().map(ToString::to_string).collect(),
+            fields: input.fields.names(),
             depth: input.depth,
         });
         let event = input.event.clone();
-        let result = compiled.and_then(|ast| self.evaluate(&ast, id, input));
+        let result = compiled.and_then(|flow| self.evaluate(&flow, id, input));
         let script = script.to_owned();
         let kind = match &result {
             Ok(()) => {
@@ -156,11 +156,12 @@ impl Shared {
         result
     }
 
-    /// Runs `ast` in a fresh scope holding the response's fields, the event's name and
+    /// Runs `flow` in a fresh scope holding the response's fields, the event's name and
     /// the context, both as a `context` map and as `context_<key>` variables.
-    fn evaluate(&self, ast: &AST, id: EventId, input: FlowInput) -> Result<(), ScriptError> {
-        let mut scope = Scope::with_capacity(input.fields.len() + input.context.len() + 2);
-        for (key, value) in input.fields {
+    fn evaluate(&self, flow: &Flow, id: EventId, input: FlowInput) -> Result<(), ScriptError> {
+        let fields = input.fields.into_values(&flow.reads);
+        let mut scope = Scope::with_capacity(fields.len() + input.context.len() + 2);
+        for (key, value) in fields {
             scope.push_dynamic(key, value);
         }
         scope.push("event", input.event);
@@ -178,7 +179,7 @@ impl Shared {
             run_calls: input.run_calls,
         };
         self.state.borrow_mut().frames.push(frame);
-        let result = contain_panic(|| self.engine.run_ast_with_scope(&mut scope, ast));
+        let result = contain_panic(|| self.engine.run_ast_with_scope(&mut scope, &flow.ast));
         let refused = {
             let mut state = self.state.borrow_mut();
             state.frames.pop();
@@ -390,7 +391,11 @@ impl Shared {
             }
             Attempt::Cancelled => unreachable!("a cancellation always follows a stop"),
             Attempt::Answered(Ok(answer)) => {
-                let outcome = response::from_response(&answer);
+                // Only a success's fields are chosen by what its flow reads.
+                let reads = response::is_success(answer.status)
+                    .then(|| self.reads_for(&success))
+                    .flatten();
+                let outcome = response::from_response(&answer, reads.as_ref());
                 let event = if outcome.success { success } else { error };
                 let timing = (elapsed_ms, attempts);
                 let id = self.report_response(request_id, answer, &outcome, &event, timing);

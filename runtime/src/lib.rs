@@ -41,6 +41,7 @@ pub mod form;
 mod idle;
 mod places;
 mod platform;
+mod reads;
 mod response;
 mod retry;
 mod runtime;

@@ -10,6 +10,8 @@ use rhai::{Engine, Map, AST};
 use crate::call::built_in_calls;
 use crate::event::{Event, EventId, EventKind, OutputStream};
 use crate::places::Places;
+use crate::reads::Reads;
+use crate::response::Fields;
 use crate::{platform, Config, Error, FlowSet, Idle, ScriptError, Transport};
 
 type Listener = Rc<dyn Fn(&Event)>;
@@ -112,7 +114,13 @@ pub(crate) struct Frame {
 /// A script compiled from one version of its source.
 struct Compiled {
     source: Rc<str>,
-    ast: Result<Rc<AST>, ScriptError>,
+    flow: Result<Rc<Flow>, ScriptError>,
+}
+
+/// A compiled script, with the variables it could read.
+pub(crate) struct Flow {
+    pub(crate) ast: AST,
+    pub(crate) reads: Rc<Reads>,
 }
 
 impl Runtime {
@@ -180,7 +188,8 @@ impl Runtime {
     /// The main script's error, if it failed; it is reported as an event as well.
     pub fn run_main(&self) -> Result<(), ScriptError> {
         let main = self.shared.flows.borrow().manifest().main.clone();
-        self.shared.run_root("main", &main, Map::new(), Map::new())
+        let fields = Fields::default();
+        self.shared.run_root("main", &main, fields, Map::new())
     }
 
     /// Dispatches `event` as if a response had fired it: the mapped flow runs with
@@ -191,6 +200,38 @@ impl Runtime {
     ///
     /// The flow's error, if it failed; it is reported as an event as well.
     pub fn dispatch(&self, event: &str, fields: Map, context: Map) -> Result<(), ScriptError> {
+        self.dispatch_fields(event, fields.into(), context)
+    }
+
+    /// Dispatches `event` with the fields of `body`, a JSON object, in the flow's scope, as
+    /// an answer with that body would: only the fields the flow can read become Rhai values,
+    /// which spares a host that receives JSON, such as a webhook's, most of the conversion.
+    ///
+    /// # Errors
+    ///
+    /// The flow's error, if it failed; it is reported as an event as well. When `body` is
+    /// not a JSON object, an error of kind [`ScriptErrorKind::Runtime`] that says why,
+    /// without a line, and the flow does not run.
+    ///
+    /// [`ScriptErrorKind::Runtime`]: crate::ScriptErrorKind::Runtime
+    pub fn dispatch_json(&self, event: &str, body: &str, context: Map) -> Result<(), ScriptError> {
+        let reads = self.shared.reads_for(event);
+        let fields = Fields::of_object(body, reads.as_ref()).map_err(|error| ScriptError {
+            kind: crate::ScriptErrorKind::Runtime,
+            limit: None,
+            message: format!("the fields for `{event}` are not a JSON object: {error}"),
+            line: None,
+            column: None,
+        })?;
+        self.dispatch_fields(event, fields, context)
+    }
+
+    fn dispatch_fields(
+        &self,
+        event: &str,
+        fields: Fields,
+        context: Map,
+    ) -> Result<(), ScriptError> {
         let script = self
             .shared
             .flows
@@ -323,23 +364,31 @@ impl Shared {
 
     /// The compiled script `name`, compiling it if its source changed; `None` if the flow
     /// set has no such script.
-    pub(crate) fn compiled(&self, name: &str) -> Option<Result<Rc<AST>, ScriptError>> {
+    pub(crate) fn compiled(&self, name: &str) -> Option<Result<Rc<Flow>, ScriptError>> {
         let source = self.flows.borrow().shared_source(name)?;
         if let Some(compiled) = self.cache.borrow().get(name) {
             if Rc::ptr_eq(&compiled.source, &source) {
-                return Some(compiled.ast.clone());
+                return Some(compiled.flow.clone());
             }
         }
-        let ast = self.engine.compile(&*source);
-        let ast = ast
-            .map(Rc::new)
-            .map_err(|error| ScriptError::from_parse(&error));
+        let flow = self.engine.compile(&*source).map(|ast| {
+            let reads = Rc::new(Reads::of(&source));
+            Rc::new(Flow { ast, reads })
+        });
+        let flow = flow.map_err(|error| ScriptError::from_parse(&error));
         let compiled = Compiled {
             source,
-            ast: ast.clone(),
+            flow: flow.clone(),
         };
         self.cache.borrow_mut().insert(name.to_owned(), compiled);
-        Some(ast)
+        Some(flow)
+    }
+
+    /// What the flow for `event` could read; `None` when no script of it compiles.
+    pub(crate) fn reads_for(&self, event: &str) -> Option<Rc<Reads>> {
+        let flows = self.flows.borrow();
+        let flow = self.compiled(flows.script_for(event)?)?.ok()?;
+        Some(Rc::clone(&flow.reads))
     }
 
     pub(crate) fn next_idempotency_key(&self) -> String {
