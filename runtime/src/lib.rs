@@ -65,3 +65,13 @@ pub use transport::{
     MemoryTransport, Request, Response, ResponseFuture, Transport, TransportError,
     TransportErrorKind,
 };
+
+/// Wasm memory never shrinks, so free memory left in pieces becomes growth on the next run
+/// with the same peak; talc reuses it where dlmalloc, the default, grew memory again.
+#[cfg(all(
+    feature = "global-allocator",
+    target_arch = "wasm32",
+    not(target_feature = "atomics")
+))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
