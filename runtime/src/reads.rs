@@ -8,7 +8,10 @@
 //! or `is_def_var` with anything but a plain string literal, may read any field.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+
+// FxHash: the set is looked up once per field of every answer, field names are short, and
+// SipHash's guard against chosen keys buys nothing for a set built from the script's own words.
+use rustc_hash::FxBuildHasher;
 
 const IS_DEF_VAR: &str = "is_def_var";
 
@@ -18,7 +21,7 @@ pub(crate) enum Reads {
     /// The script may name variables at run time: every field is converted.
     Any,
     /// Every word of the source, and the names `is_def_var` checks.
-    Words(HashSet<Box<str>, BuildHasherDefault<Fnv>>),
+    Words(HashSet<Box<str>, FxBuildHasher>),
 }
 
 impl Reads {
@@ -43,29 +46,6 @@ impl Reads {
         match self {
             Self::Any => true,
             Self::Words(words) => words.contains(name),
-        }
-    }
-}
-
-/// FNV-1a, for a set looked up once per field of every answer. Field names are short, and
-/// SipHash's guard against chosen keys buys nothing here: the set is built from the script's
-/// own words, and a lookup never grows it.
-pub(crate) struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
         }
     }
 }
