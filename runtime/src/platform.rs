@@ -62,43 +62,59 @@ pub(crate) fn random_bits() -> u64 {
     RandomState::new().hash_one(now_ms().to_bits()) >> 16
 }
 
-/// `setTimeout` as a future, cleared when dropped: a request answered early leaves no timer
-/// pending behind it.
+/// `setTimeout` as a future. Dropped before it fires, it clears the timer and frees its
+/// callback: a request answered early leaves nothing behind it, in JavaScript or in wasm
+/// memory. (A `JsFuture` over a promise would not do: its state lives until the promise
+/// settles, and a cleared timer's promise never does.)
 #[cfg(target_arch = "wasm32")]
 mod timer {
+    use std::cell::{Cell, RefCell};
     use std::future::Future;
-    use std::panic::AssertUnwindSafe;
     use std::pin::Pin;
-    use std::task::{Context, Poll};
+    use std::rc::Rc;
+    use std::task::{Context, Poll, Waker};
 
-    use js_sys::{Function, Promise};
+    use wasm_bindgen::closure::Closure;
     use wasm_bindgen::prelude::wasm_bindgen;
-    use wasm_bindgen::JsValue;
-    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen::{JsCast, JsValue};
 
     #[wasm_bindgen]
     extern "C" {
         #[wasm_bindgen(js_name = setTimeout)]
-        fn set_timeout(handler: &Function, ms: u32) -> JsValue;
+        fn set_timeout(handler: &js_sys::Function, ms: u32) -> JsValue;
         #[wasm_bindgen(js_name = clearTimeout)]
         fn clear_timeout(id: &JsValue);
     }
 
+    #[derive(Default)]
+    struct Fired {
+        done: Cell<bool>,
+        waker: RefCell<Option<Waker>>,
+    }
+
     pub(super) struct Timeout {
-        id: Option<JsValue>,
-        fired: JsFuture,
+        id: JsValue,
+        fired: Rc<Fired>,
+        _callback: Closure<dyn FnMut()>,
     }
 
     impl Timeout {
         pub(super) fn new(ms: u32) -> Self {
-            let mut id = None;
-            let mut slot = AssertUnwindSafe(&mut id);
-            let promise = Promise::new(&mut move |resolve, _| {
-                **slot = Some(set_timeout(&resolve, ms));
+            let fired = Rc::new(Fired::default());
+            let on_fire = Rc::clone(&fired);
+            // The callback only sets a flag and wakes a task: a panic cannot leave it half
+            // done.
+            let callback = Closure::once_assert_unwind_safe(move || {
+                on_fire.done.set(true);
+                if let Some(waker) = on_fire.waker.take() {
+                    waker.wake();
+                }
             });
+            let id = set_timeout(callback.as_ref().unchecked_ref(), ms);
             Self {
                 id,
-                fired: JsFuture::from(promise),
+                fired,
+                _callback: callback,
             }
         }
     }
@@ -106,19 +122,19 @@ mod timer {
     impl Future for Timeout {
         type Output = ();
 
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            let fired = Pin::new(&mut self.fired).poll(cx).map(|_| ());
-            if fired.is_ready() {
-                self.id = None;
+        fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+            if self.fired.done.get() {
+                return Poll::Ready(());
             }
-            fired
+            *self.fired.waker.borrow_mut() = Some(cx.waker().clone());
+            Poll::Pending
         }
     }
 
     impl Drop for Timeout {
         fn drop(&mut self) {
-            if let Some(id) = self.id.take() {
-                clear_timeout(&id);
+            if !self.fired.done.get() {
+                clear_timeout(&self.id);
             }
         }
     }

@@ -12,6 +12,21 @@ use std::rc::Rc;
 use gloo_net::http::Request;
 use rhai_flow::{Config, Event, EventKind, FetchTransport, FlowSet, Manifest, Runtime};
 use serde_json::Value;
+use stats_alloc::StatsAlloc;
+use talc::wasm::{new_wasm_dynamic_allocator, WasmDynamicTalc};
+
+/// The allocator the npm package uses (talc, see `rhai-flow`'s `global-allocator` feature),
+/// with the bytes alive counted: a leak shows in the count long before it grows wasm memory
+/// by a whole 64 KiB page.
+#[global_allocator]
+static ALLOCATOR: StatsAlloc<WasmDynamicTalc> = StatsAlloc::new(new_wasm_dynamic_allocator());
+
+/// Bytes allocated and not yet freed.
+pub fn live_bytes() -> i64 {
+    let stats = ALLOCATOR.stats();
+    // A reallocation's growth or shrinkage is in these two counts already.
+    stats.bytes_allocated as i64 - stats.bytes_deallocated as i64
+}
 
 /// The test endpoint's origin, without `/v1`.
 pub const ENDPOINT: &str = match option_env!("RHAI_FLOW_ENDPOINT") {
