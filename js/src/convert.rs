@@ -1,7 +1,10 @@
 //! Values crossing the boundary: plain JavaScript objects in, plain objects out.
 //!
-//! Inputs go through `serde_json::Value` first, so that a deserialization error can name
-//! the field it happened at (`limits.maxOperations`), which a direct conversion cannot.
+//! Inputs go through JSON text and `serde_json::Value` first, so that a deserialization
+//! error can name the field it happened at (`limits.maxOperations`), which a direct
+//! conversion cannot. `JSON.stringify` also refuses what has no JSON form (a cycle, a
+//! `BigInt`) with an exception instead of recursing without end, leaves out `undefined`
+//! fields as not given, and serde_json caps the nesting.
 
 use rhai_flow::{Config, Event, FlowSet, Manifest};
 use serde::de::DeserializeOwned;
@@ -95,7 +98,14 @@ pub(crate) fn event(event: &Event) -> Result<JsValue, serde_wasm_bindgen::Error>
 }
 
 fn from_js(js: &JsValue) -> Result<Value, String> {
-    serde_wasm_bindgen::from_value(js.clone()).map_err(|error| error.to_string())
+    let text = js_sys::JSON::stringify(js).map_err(|error| {
+        let reason = js_sys::Error::from(error).message();
+        format!("not a plain JSON-like value ({reason})")
+    })?;
+    let text = text
+        .as_string()
+        .ok_or("not a plain JSON-like value (a function or a symbol)")?;
+    serde_json::from_str(&text).map_err(|error| error.to_string())
 }
 
 /// Deserializes `value`, or gives the path of the field at fault and the message.

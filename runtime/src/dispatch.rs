@@ -258,6 +258,8 @@ impl Shared {
             form::encode(&prepared.params).map_err(|message| format!("{call}: {message}"))?;
         let key = (method == "POST").then(|| self.next_idempotency_key());
         let request = self.request(method, &prepared.path, body, key.as_deref());
+        // Read before any listener hears of the request: a `stop` from one cancels it.
+        let generation = self.state.borrow().generation;
         // The first attempt leaves now, while the script goes on, if a place is free; else it
         // waits its turn in the task, as retries do.
         let first = self.places.try_take();
@@ -278,7 +280,7 @@ impl Shared {
         let task = self.begin_task();
         let pending = Pending {
             request_id,
-            generation: self.state.borrow().generation,
+            generation,
             request,
             success: success.to_owned(),
             error: error.to_owned(),

@@ -12,7 +12,7 @@ use crate::event::{Event, EventId, EventKind, OutputStream};
 use crate::places::Places;
 use crate::reads::Reads;
 use crate::response::Fields;
-use crate::{platform, Config, Error, FlowSet, Idle, ScriptError, Transport};
+use crate::{contain, platform, Config, Error, FlowSet, Idle, ScriptError, Transport};
 
 type Listener = Rc<dyn Fn(&Event)>;
 
@@ -337,8 +337,13 @@ impl Shared {
             at_ms: platform::now_ms() - self.epoch_ms,
             kind: kind(),
         };
+        // A listener is the host's code: its panic is the host's bug, logged, and it must
+        // not cut the runtime's own work short (waking those awaiting idle, reporting a
+        // request) nor keep the event from the listeners after it.
         for listener in listeners {
-            listener(&event);
+            if let Err(message) = contain::catch(|| listener(&event)) {
+                log::error!("a listener panicked on event {id}: {message}");
+            }
         }
         id
     }

@@ -389,30 +389,50 @@ fn a_flow_that_calls_in_a_loop_is_cut_off() {
 }
 
 #[test]
-fn a_listener_that_panics_does_not_leave_the_runtime_busy() {
+fn a_stop_from_the_listener_that_hears_of_a_request_cancels_it() {
     local(async {
-        let runtime = Runtime::new(quick_config(), product_flows(), answering(200, "{}")).unwrap();
-        runtime.subscribe(|event| {
-            assert!(
-                event.kind.name() != "response_received",
-                "a listener with a bug"
-            );
+        let answer = answering(200, r#"{"id": "prod_1"}"#);
+        let runtime = Runtime::new(quick_config(), product_flows(), answer).unwrap();
+        let stopper = runtime.clone();
+        runtime.subscribe(move |event| {
+            if event.kind.name() == "request_sent" {
+                stopper.stop();
+            }
         });
         let events = record(&runtime);
         runtime.run_main().unwrap();
         runtime.idle().await;
+        let summaries = summaries(&events.borrow());
+        assert!(
+            summaries.contains(&"cancelled product_created".to_owned()),
+            "{summaries:?}"
+        );
+        assert!(printed(&events.borrow()).is_empty(), "{summaries:?}");
+    });
+}
+
+#[test]
+fn a_listener_that_panics_on_every_event_changes_nothing_for_the_run() {
+    local(async {
+        let answer = answering(200, r#"{"id": "prod_1"}"#);
+        let runtime = Runtime::new(quick_config(), product_flows(), answer).unwrap();
+        runtime.subscribe(|event| panic!("a listener with a bug, on {}", event.kind.name()));
+        let events = record(&runtime);
+        runtime.run_main().unwrap();
+        runtime.idle().await;
         assert!(runtime.is_idle());
-        let failures: Vec<_> = events
-            .borrow()
-            .iter()
-            .filter_map(|e| match &e.kind {
-                EventKind::FlowFailed { error, .. } => Some(error.message.clone()),
-                _ => None,
-            })
-            .collect();
         assert_eq!(
-            failures,
-            ["the request stopped on a bug in the runtime (a listener with a bug)"]
+            summaries(&events.borrow()),
+            [
+                "flow_started main",
+                "request_sent create_product",
+                "flow_finished main",
+                "response 200 product_created",
+                "flow_started product_created",
+                "output created prod_1",
+                "flow_finished product_created",
+                "idle",
+            ]
         );
     });
 }

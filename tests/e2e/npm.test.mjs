@@ -235,6 +235,49 @@ test("config and flow set errors name the field at fault", async () => {
   assert.match(badEvents.message, /events\.a/);
 });
 
+test("cyclic, deep and undefined inputs are refused or ignored, and the page goes on", async () => {
+  const outcome = await page.evaluate(async (config) => {
+    const { FlowRuntime, describe, runOnce } = window.rhaiFlow;
+    const flows = { scripts: { "main.rhai": 'print("ran");' } };
+    const attempt = (build) => {
+      try {
+        build();
+        return null;
+      } catch (error) {
+        return describe(error);
+      }
+    };
+    const cyclic = { ...config };
+    cyclic.self = cyclic;
+    let deep = {};
+    for (let n = 0; n < 10_000; n++) deep = { deep };
+    const cyclicFlows = { ...flows };
+    cyclicFlows.self = cyclicFlows;
+    const earlier = new FlowRuntime(config, flows);
+    const refused = {
+      config: attempt(() => new FlowRuntime(cyclic, flows)),
+      flows: attempt(() => new FlowRuntime(config, cyclicFlows)),
+      deep: attempt(() => new FlowRuntime(config, { ...flows, deep })),
+    };
+    let dispatched = null;
+    try {
+      await earlier.dispatch("anything", { deep });
+    } catch (error) {
+      dispatched = describe(error);
+    }
+    const unset = attempt(() => new FlowRuntime({ ...config, apiKey: undefined }, flows));
+    const after = await runOnce(earlier);
+    return { refused, dispatched, unset, printed: after.events.filter((e) => e.kind === "output") };
+  }, config());
+  assert.equal(outcome.refused.config.kind, "config");
+  assert.match(outcome.refused.config.message, /circular/i);
+  assert.equal(outcome.refused.flows.kind, "flows");
+  assert.equal(outcome.refused.deep.kind, "flows");
+  assert.equal(outcome.dispatched.kind, "argument");
+  assert.equal(outcome.unset, null, "an undefined field is a field not given");
+  assert.deepEqual(outcome.printed.map((e) => e.text), ["ran"], "the runtime built before works");
+});
+
 test("unsubscribed and throwing listeners do not disturb the run", async () => {
   const outcome = await page.evaluate(async (config) => {
     const { FlowRuntime } = window.rhaiFlow;
