@@ -1,5 +1,7 @@
 //! How a runtime reaches its endpoint and how far a script may go.
 
+use std::net::{Ipv4Addr, Ipv6Addr};
+
 use serde::{Deserialize, Serialize};
 
 use crate::call::check_path;
@@ -116,21 +118,17 @@ fn check_endpoint(endpoint: &str) -> Result<(), String> {
     }
     let (host, port) = split_port(authority);
     let host_ok = match host.strip_prefix('[') {
-        Some(ipv6) => ipv6.strip_suffix(']').is_some_and(|inner| {
-            !inner.is_empty() && inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':')
-        }),
-        None => {
-            !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-        }
+        Some(ipv6) => ipv6
+            .strip_suffix(']')
+            .is_some_and(|inner| inner.parse::<Ipv6Addr>().is_ok()),
+        None => is_host_name(host),
     };
     if !host_ok {
         return Err(format!("`{endpoint}` has no valid host name"));
     }
     if let Some(port) = port {
-        if !port.parse::<u16>().is_ok_and(|port| port > 0) {
+        let digits = !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit());
+        if !digits || !port.parse::<u16>().is_ok_and(|port| port > 0) {
             return Err(format!(
                 "`{endpoint}` has port `{port}`, which is not 1 to 65535"
             ));
@@ -144,6 +142,21 @@ fn check_endpoint(endpoint: &str) -> Result<(), String> {
 }
 
 /// `host:port` into its parts; an IPv6 host keeps its brackets.
+/// A dotted IPv4 address, or a DNS name: labels of letters, digits and inner hyphens.
+fn is_host_name(host: &str) -> bool {
+    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return host.parse::<Ipv4Addr>().is_ok();
+    }
+    host.split('.').all(|label| {
+        !label.is_empty()
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
 fn split_port(authority: &str) -> (&str, Option<&str>) {
     let host_end = match authority.starts_with('[') {
         true => authority.find(']').map_or(authority.len(), |end| end + 1),

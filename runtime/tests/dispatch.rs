@@ -548,6 +548,13 @@ fn an_endpoint_that_is_not_http_is_refused() {
         "127.0.0.1:12111",
         "http://user@host/v1",
         "http:///v1",
+        "http://127.0.0.1:+12111/v1",
+        "http://[:]/v1",
+        "http://-/v1",
+        "http://./v1",
+        "http://1.2.3.4.5.6/v1",
+        "http://999999999999/v1",
+        "http://0/v1",
     ] {
         let config = Config {
             endpoint: endpoint.into(),
@@ -559,8 +566,13 @@ fn an_endpoint_that_is_not_http_is_refused() {
 }
 
 #[test]
-fn the_endpoint_scheme_is_read_without_regard_to_case() {
-    for endpoint in ["HTTP://127.0.0.1:12111/v1", "Https://api.example.com/v1"] {
+fn endpoints_in_any_case_and_every_host_form_are_accepted() {
+    for endpoint in [
+        "HTTP://127.0.0.1:12111/v1",
+        "Https://api.example.com/v1",
+        "http://[::1]:12111/v1",
+        "http://my-host.local/v1",
+    ] {
         let config = Config {
             endpoint: endpoint.into(),
             ..Config::default()
