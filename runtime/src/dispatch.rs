@@ -314,7 +314,7 @@ impl Shared {
         self.emit(Some(request_id), || EventKind::FlowFailed {
             event,
             script,
-            error: ScriptError::bug(message),
+            error: ScriptError::unplaced(message),
         });
     }
 

@@ -124,8 +124,9 @@ impl ScriptError {
         }
     }
 
-    /// A failure that no script caused: a bug in the runtime, a transport or a listener.
-    pub(crate) fn bug(message: String) -> Self {
+    /// A failure with no place in a script: a bug in the runtime or a transport, or fields
+    /// a host handed over that cannot be used.
+    pub(crate) fn unplaced(message: String) -> Self {
         Self {
             kind: ScriptErrorKind::Runtime,
             limit: None,

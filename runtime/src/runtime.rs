@@ -216,12 +216,9 @@ impl Runtime {
     /// [`ScriptErrorKind::Runtime`]: crate::ScriptErrorKind::Runtime
     pub fn dispatch_json(&self, event: &str, body: &str, context: Map) -> Result<(), ScriptError> {
         let reads = self.shared.reads_for(event);
-        let fields = Fields::of_object(body, reads.as_ref()).map_err(|error| ScriptError {
-            kind: crate::ScriptErrorKind::Runtime,
-            limit: None,
-            message: format!("the fields for `{event}` are not a JSON object: {error}"),
-            line: None,
-            column: None,
+        let fields = Fields::of_object(body, reads.as_ref()).map_err(|error| {
+            let message = format!("the fields for `{event}` are not a JSON object: {error}");
+            ScriptError::unplaced(message)
         })?;
         self.dispatch_fields(event, fields, context)
     }
