@@ -21,17 +21,25 @@ log "building js/ for wasm32 (profile wasm-release: optimised for size, $PANIC o
 "$PANIC" cargo build -p rhai-flow-js --target wasm32-unknown-unknown --profile wasm-release
 WASM_IN="$TARGET/wasm32-unknown-unknown/wasm-release/rhai_flow_js.wasm"
 
-log "binding with wasm-bindgen --target web"
-rm -rf "$OUT"
-mkdir -p "$OUT"
-wasm-bindgen --target web --out-dir "$OUT" --out-name "$NAME" "$WASM_IN"
+# Binding and shrinking take a while; they are skipped when the compiled module is the one
+# the package was made from.
+SOURCE_SUM="$(sha256sum "$WASM_IN" | cut -d' ' -f1)"
+if [ "$(cat "$OUT/.source-sha256" 2>/dev/null)" = "$SOURCE_SUM" ] && [ -f "$OUT/${NAME}_bg.wasm" ]; then
+    log "${OUT#"$ROOT"/} is up to date with the compiled module"
+else
+    log "binding with wasm-bindgen --target web"
+    rm -rf "$OUT"
+    mkdir -p "$OUT"
+    wasm-bindgen --target web --out-dir "$OUT" --out-name "$NAME" "$WASM_IN"
 
-log "shrinking with $(wasm-opt --version)"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    --enable-exception-handling \
-    --strip-debug --strip-producers \
-    "$OUT/${NAME}_bg.wasm" -o "$OUT/${NAME}_bg.wasm"
+    log "shrinking with $(wasm-opt --version)"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        --enable-exception-handling \
+        --strip-debug --strip-producers \
+        "$OUT/${NAME}_bg.wasm" -o "$OUT/${NAME}_bg.wasm"
+    echo "$SOURCE_SUM" > "$OUT/.source-sha256"
+fi
 
 cp "$ROOT/js/README.md" "$OUT/README.md"
 node "$ROOT/js/npm/write-package-json.mjs" "$OUT" "$NAME"

@@ -3,7 +3,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use rhai_flow::{Event, EventId, EventKind, ScriptError, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
+use rhai_flow::{
+    Event, EventId, EventKind, ScriptError, ScriptErrorKind, DEFAULT_API_KEY, DEFAULT_ENDPOINT,
+};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -125,6 +127,12 @@ pub(crate) enum Action {
         run: u64,
         events: Vec<Rc<Event>>,
     },
+    /// The runtime stopped in the middle of a run: the flow it was running fails, its
+    /// requests in flight are cancelled, and the run ends.
+    CrashRun {
+        number: u64,
+        reason: String,
+    },
     SelectEvent(Option<EventId>),
     Notify(Notice),
     DismissNotice,
@@ -216,6 +224,8 @@ impl State {
             }
             Action::AppendEvents { run, events } if run == self.run.number => self.append(events),
             Action::AppendEvents { .. } => {}
+            Action::CrashRun { number, reason } if number == self.run.number => self.crash(&reason),
+            Action::CrashRun { .. } => {}
             Action::SelectEvent(id) => self.selected_event = id,
             Action::Notify(notice) => self.notice = Some(notice),
             Action::DismissNotice => self.notice = None,
@@ -262,6 +272,60 @@ impl State {
             None => system_dark,
         };
         self.settings.theme = Some(if dark { Theme::Light } else { Theme::Dark });
+    }
+
+    /// Closes what the run left open with events of its own, as the runtime would have had
+    /// it stopped: the running flow fails with `reason`, each request in flight is
+    /// cancelled, and the run goes idle.
+    fn crash(&mut self, reason: &str) {
+        let message = format!("the flow runtime stopped: {reason}");
+        let timeline = &self.run.timeline;
+        let mut next = timeline.last().map_or(1, |event| event.id + 1);
+        let at_ms = timeline.last().map_or(0.0, |event| event.at_ms);
+        let mut closing = Vec::new();
+        for position in 0..timeline.len() as u32 {
+            let opened = timeline.get(position);
+            if timeline.closing(position).is_some() {
+                continue;
+            }
+            let kind = match &opened.kind {
+                EventKind::FlowStarted { event, script, .. } => EventKind::FlowFailed {
+                    event: event.clone(),
+                    script: script.clone(),
+                    error: ScriptError {
+                        kind: ScriptErrorKind::Runtime,
+                        limit: None,
+                        message: message.clone(),
+                        line: None,
+                        column: None,
+                    },
+                },
+                EventKind::RequestSent { success_event, .. } => EventKind::Cancelled {
+                    event: success_event.clone(),
+                },
+                _ => continue,
+            };
+            closing.push(Rc::new(Event {
+                id: next,
+                parent: Some(opened.id),
+                at_ms,
+                kind,
+            }));
+            next += 1;
+        }
+        if self.run.running {
+            closing.push(Rc::new(Event {
+                id: next,
+                parent: None,
+                at_ms,
+                kind: EventKind::Idle {},
+            }));
+        }
+        self.append(closing);
+        self.notice = Some(Notice::error(format!(
+            "The flow runtime stopped ({reason}), so this run ended early. \
+             The next run starts a fresh one."
+        )));
     }
 
     fn start_run(&mut self, number: u64) {

@@ -53,6 +53,10 @@ impl Timeline {
         self.index.get(&id).copied()
     }
 
+    pub(crate) fn last(&self) -> Option<&Rc<Event>> {
+        self.events.last()
+    }
+
     pub(crate) fn find(&self, id: EventId) -> Option<&Rc<Event>> {
         self.position(id).map(|position| self.get(position))
     }

@@ -1,8 +1,9 @@
 //! What can go wrong while setting a runtime up, and how a failed script is described.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An error from loading a flow set or building a runtime.
 #[derive(Debug)]
@@ -65,7 +66,7 @@ impl std::error::Error for Error {
 }
 
 /// Why a script stopped before its end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ScriptErrorKind {
@@ -78,13 +79,14 @@ pub enum ScriptErrorKind {
 }
 
 /// A script that failed, with the place it failed at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScriptError {
     /// Which sort of failure this is.
     pub kind: ScriptErrorKind,
     /// The limit reached, such as `max_operations`, when `kind` is `limit`.
-    pub limit: Option<&'static str>,
+    #[serde(default, deserialize_with = "deserialize_optional_limit_name")]
+    pub limit: Option<LimitName>,
     /// What happened, in words.
     pub message: String,
     /// Line of the failure, counted from 1, where known.
@@ -165,6 +167,52 @@ impl ScriptError {
             column: position.position(),
         }
     }
+}
+
+/// The name of a limit, such as `max_operations`, as the runtime's config names it.
+///
+/// Being one of a fixed set, a name read back from a serialized event is matched to the
+/// runtime's own: naming the type, rather than writing `&'static str` in a field, also keeps
+/// serde's derive from asking the input to live for ever.
+pub type LimitName = &'static str;
+
+/// Every limit a script error or a guard can name.
+const LIMIT_NAMES: [&str; 12] = [
+    "max_operations",
+    "max_call_levels",
+    "max_expr_depth",
+    "max_function_expr_depth",
+    "max_variables",
+    "max_string_size",
+    "max_array_size",
+    "max_map_size",
+    "max_chain_depth",
+    "max_calls_per_flow",
+    "max_calls_per_run",
+    "max_error_chain",
+];
+
+/// Reads a limit's name back as the runtime's own `&'static str`; a name the runtime does
+/// not know is an error.
+pub(crate) fn deserialize_limit_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<LimitName, D::Error> {
+    known_limit(&Cow::<'_, str>::deserialize(deserializer)?)
+}
+
+fn deserialize_optional_limit_name<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<LimitName>, D::Error> {
+    Option::<Cow<'_, str>>::deserialize(deserializer)?
+        .map(|name| known_limit(&name))
+        .transpose()
+}
+
+fn known_limit<E: serde::de::Error>(name: &str) -> Result<LimitName, E> {
+    LIMIT_NAMES
+        .into_iter()
+        .find(|known| *known == name)
+        .ok_or_else(|| E::custom(format!("unknown limit `{name}`")))
 }
 
 fn data_limit(what: &str) -> &'static str {

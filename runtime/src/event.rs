@@ -6,9 +6,9 @@
 use std::rc::Rc;
 
 use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::ScriptError;
+use crate::error::{LimitName, ScriptError};
 
 /// Identifies one event within a runtime; ids grow in the order events happen.
 pub type EventId = u64;
@@ -17,8 +17,9 @@ pub type EventId = u64;
 ///
 /// Serialized with camelCase field names and a `kind` tag in snake_case, so that a
 /// `request_sent` event reads `{"id": 3, "parent": 1, "atMs": 0.4, "kind": "request_sent",
-/// "idempotencyKey": "...", ...}`.
-#[derive(Clone, Debug, Serialize)]
+/// "idempotencyKey": "...", ...}`. It reads back from the same form, so a stream can be
+/// sent to another thread or saved, and replayed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// This event's id.
@@ -33,7 +34,7 @@ pub struct Event {
 }
 
 /// What happened, with its details.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(
     tag = "kind",
     rename_all = "snake_case",
@@ -48,7 +49,7 @@ pub enum EventKind {
         /// The script that runs.
         script: String,
         /// The context the flow sees, as the `context` map and `context_<key>` variables.
-        #[serde(serialize_with = "serialize_map")]
+        #[serde(serialize_with = "serialize_map", deserialize_with = "deserialize_map")]
         context: rhai::Map,
         /// The names of the response fields in the flow's scope.
         fields: Vec<String>,
@@ -91,12 +92,12 @@ pub enum EventKind {
         /// The path below the endpoint.
         path: String,
         /// The parameters, before form encoding.
-        #[serde(serialize_with = "serialize_map")]
+        #[serde(serialize_with = "serialize_map", deserialize_with = "deserialize_map")]
         params: rhai::Map,
         /// The key that lets the endpoint recognise a retry of this request.
         idempotency_key: Option<String>,
         /// The context the response's flow will see.
-        #[serde(serialize_with = "serialize_map")]
+        #[serde(serialize_with = "serialize_map", deserialize_with = "deserialize_map")]
         context: rhai::Map,
         /// The event dispatched when the request succeeds.
         success_event: String,
@@ -153,7 +154,8 @@ pub enum EventKind {
         /// The event that was not dispatched.
         event: String,
         /// The limit that tripped, such as `max_error_chain`.
-        guard: &'static str,
+        #[serde(deserialize_with = "crate::error::deserialize_limit_name")]
+        guard: LimitName,
         /// The limit's value.
         limit: u32,
     },
@@ -167,7 +169,7 @@ pub enum EventKind {
 }
 
 /// The Rhai function that printed a line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputStream {
     /// `print(...)`.
@@ -177,7 +179,7 @@ pub enum OutputStream {
 }
 
 /// Why an event ran no flow.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum UnhandledReason {
     /// The flow set maps no script to the event.
@@ -216,4 +218,11 @@ fn serialize_map<S: Serializer>(map: &rhai::Map, serializer: S) -> Result<S::Ok,
         out.serialize_entry(key.as_str(), value)?;
     }
     out.end()
+}
+
+/// Reads a plain map back as a Rhai map, its values as Rhai reads JSON.
+fn deserialize_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<rhai::Map, D::Error> {
+    rhai::Dynamic::deserialize(deserializer)?
+        .try_cast::<rhai::Map>()
+        .ok_or_else(|| serde::de::Error::custom("expected a map"))
 }

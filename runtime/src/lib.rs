@@ -51,7 +51,7 @@ pub use call::{built_in_calls, CallSpec, ParamKind, ParamSpec};
 pub use config::{
     Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT, MAX_REQUEST_TIMEOUT_MS,
 };
-pub use error::{Error, ScriptError, ScriptErrorKind};
+pub use error::{Error, LimitName, ScriptError, ScriptErrorKind};
 pub use event::{Event, EventId, EventKind, OutputStream, UnhandledReason};
 pub use flowset::{FlowSet, Manifest, MANIFEST_FILE};
 pub use idle::Idle;

@@ -316,6 +316,36 @@ test("the module unwinds on a panic instead of aborting the page", async () => {
   assert.match(glue, /class PanicError extends Error/);
 });
 
+test("a stack overflow throws from its call, and the module then refuses every call", async () => {
+  // A page of its own: the module this test ends is not the one the other tests use.
+  const own = await page.context().newPage();
+  await own.goto(page.url());
+  await own.waitForSelector("body[data-ready=yes]", { timeout: 15_000 });
+  const outcome = await own.evaluate(async (config) => {
+    const { FlowRuntime, describe } = window.rhaiFlow;
+    const nesting = "let a = []; for i in 0..100000 { a = [a]; }";
+    const runtime = new FlowRuntime(config, { scripts: { "main.rhai": nesting } });
+    const kinds = [];
+    runtime.subscribe((event) => kinds.push(event.kind));
+    const attempt = (call) => {
+      try {
+        call();
+        return null;
+      } catch (error) {
+        return describe(error);
+      }
+    };
+    const overflow = attempt(() => runtime.runMain());
+    const after = attempt(() => new FlowRuntime(config, { scripts: { "main.rhai": "" } }));
+    return { kinds, overflow, after };
+  }, config());
+  await own.close();
+  assert.deepEqual(outcome.kinds, ["flow_started"]);
+  assert.equal(outcome.overflow.name, "RangeError");
+  assert.match(outcome.overflow.message, /Maximum call stack size exceeded/);
+  assert.equal(outcome.after.message, "Module terminated");
+});
+
 /** The ids of a WebAssembly binary's sections, in order. */
 function sectionIds(bytes) {
   const ids = [];

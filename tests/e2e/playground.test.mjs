@@ -284,6 +284,30 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("a script that overflows the stack ends its run with an error, and the next run works", async () => {
+    const page = await open();
+    // Each level of nesting costs the runtime a level of recursion when it checks, copies
+    // and drops the value: a few thousand levels overflow the browser's stack, which no
+    // build can catch. The worker running the flows ends; the page does not.
+    await typeScript(
+      page,
+      'create_customer("deep@example.com");\nlet a = [];\nfor i in 0..100000 { a = [a]; }\nprint("unreachable");',
+    );
+    await run(page);
+    assert.equal(await page.getByTestId("count-flows-failed").getAttribute("data-value"), "1");
+    assert.equal(await page.getByTestId("count-cancelled").getAttribute("data-value"), "1", "the request in flight");
+    await page.getByText("The flow runtime stopped (RangeError: Maximum call stack size exceeded)").waitFor();
+    await page.locator('.row[data-kind="flow_started"]').click();
+    await page.getByTestId("details").getByText("the flow runtime stopped: RangeError").waitFor();
+    await shot(page, "runtime-stopped");
+
+    await typeScript(page, 'print("a fresh runtime");');
+    await run(page);
+    assert.equal(await printed(page), "a fresh runtime");
+    assert.equal(await page.getByTestId("count-flows-failed").count(), 0, "no flow failed");
+    await page.context().close();
+  });
+
   test("a reload keeps edits", async () => {
     const page = await open();
     await typeScript(page, "// kept across reloads\nprint(\"hello\");");
