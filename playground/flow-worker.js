@@ -5,8 +5,10 @@
 //
 // Messages in:  { type: "run", run, config, flows }   config and flows as JSON text
 //               { type: "stop", run }
+//               { type: "check", id, source }         compile a script without running it
 // Messages out: { type: "events", run, events }       a JSON array of events, about a frame's
 //               { type: "refused", run, reason }      the config or the flow set is not usable
+//               { type: "checked", id, error }        the syntax error as JSON text, or null
 //               { type: "crashed", reason }           the runtime stopped; drop this worker
 
 import init, { FlowRuntime } from "./rhai_flow.js";
@@ -16,6 +18,8 @@ const BATCH_MS = 16;
 
 const ready = init();
 let current = null;
+/** A runtime kept only to check scripts, with the engine and limits of a run. */
+let checker = null;
 
 /** The run in progress: its number, its runtime and the events not yet sent. */
 class Run {
@@ -88,9 +92,25 @@ async function start({ run, config, flows }) {
   if (current?.number === run) current.flush();
 }
 
+async function check({ id, source }) {
+  await ready;
+  checker ??= new FlowRuntime(undefined, { scripts: {} });
+  let error;
+  try {
+    error = checker.checkScript(source);
+  } catch (thrown) {
+    // A panic unwinds and leaves the module usable: it is this check's failure only.
+    if (thrown?.name !== "PanicError") throw thrown;
+    const message = `the check stopped on a bug in the runtime (${thrown.message})`;
+    error = { kind: "runtime", limit: null, message, line: null, column: null };
+  }
+  postMessage({ type: "checked", id, error: error && JSON.stringify(error) });
+}
+
 addEventListener("message", ({ data }) => {
   if (crashed) return;
   if (data.type === "run") start(data).catch(crash);
+  else if (data.type === "check") check(data).catch(crash);
   else if (current?.number === data.run) current.runtime.stop();
 });
 

@@ -6,7 +6,7 @@
 //! `BigInt`) with an exception instead of recursing without end, leaves out `undefined`
 //! fields as not given, and serde_json caps the nesting.
 
-use rhai_flow::{Config, Event, FlowSet, Manifest};
+use rhai_flow::{Config, FlowSet, Manifest};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -92,9 +92,10 @@ pub(crate) fn scope_map(
         .ok_or_else(|| argument("expected a plain object".into()))
 }
 
-/// An event as a plain object: maps become objects, not `Map`s, and ids become numbers.
-pub(crate) fn event(event: &Event) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    event.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+/// A value, such as an event, as the plain object its JSON form reads as: maps become
+/// objects, not `Map`s, and ids become numbers.
+pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
 
 fn from_js(js: &JsValue) -> Result<Value, String> {

@@ -200,6 +200,18 @@ impl FlowRuntime {
         self.runtime.remove_script(name)
     }
 
+    /// Compiles `source` with this runtime's engine and limits, without running it: what an
+    /// editor needs to mark a syntax error while a person types. Returns `null` when the
+    /// script compiles, or else the syntax error (or the expression-depth limit) with its
+    /// line and column, in the shape of a `flow_failed` event's `error`.
+    #[wasm_bindgen(js_name = checkScript, unchecked_return_type = "ScriptErrorDetails | null")]
+    pub fn check_script(&self, source: &str) -> Result<JsValue, JsValue> {
+        match self.runtime.check_script(source) {
+            Ok(()) => Ok(JsValue::NULL),
+            Err(error) => convert::plain(&error).map_err(JsValue::from),
+        }
+    }
+
     /// Maps `event` to the script `script`, replacing any earlier mapping.
     #[wasm_bindgen(js_name = mapEvent)]
     pub fn map_event(&self, event: String, script: String) {
@@ -228,7 +240,7 @@ impl FlowRuntime {
 
 /// Gives `event` to a JavaScript listener.
 fn deliver(listener: &Function, event: &Event) {
-    let outcome = convert::event(event)
+    let outcome = convert::plain(event)
         .map_err(JsValue::from)
         .and_then(|event| listener.call1(&JsValue::NULL, &event));
     if let Err(error) = outcome {

@@ -7,8 +7,11 @@
 //!
 //! A run can fire thousands of events within a few frames, so the worker sends them in
 //! batches of about a frame, and each batch is one dispatch to the state.
+//!
+//! The worker also checks the script being edited, with the engine and limits of a run, so
+//! that the page marks syntax errors while a person types.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -17,16 +20,17 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::UseReducerDispatcher;
 
 use crate::flowdoc::FlowDoc;
-use crate::state::{Action, Settings, State};
+use crate::state::{Action, Settings, State, Syntax};
 
 /// Where the build puts the worker, beside the runtime it loads.
 const WORKER_URL: &str = "flow-worker/flow-worker.js";
 
-/// The worker of the current or last run, if any, and the number of the next run.
+/// The worker of the current or last run, if any, and the numbers of the last run and check.
 #[derive(Default)]
 pub(crate) struct Runner {
     worker: Option<FlowWorker>,
     runs: u64,
+    checks: u64,
 }
 
 /// What the page asks of the worker.
@@ -41,6 +45,8 @@ enum Order {
     },
     /// Cancels the run's requests in flight.
     Stop { run: u64 },
+    /// Compiles a script without running it.
+    Check { id: u64, source: Rc<str> },
 }
 
 /// What the worker reports.
@@ -51,6 +57,8 @@ enum Report {
     Events { run: u64, events: String },
     /// The config or the flow set could not be used; nothing ran.
     Refused { run: u64, reason: String },
+    /// The outcome of a check: the script's error as JSON, if it has one.
+    Checked { id: u64, error: Option<String> },
     /// The runtime stopped for good; the worker is of no more use.
     Crashed { reason: String },
 }
@@ -61,6 +69,8 @@ struct FlowWorker {
     alive: Rc<Cell<bool>>,
     /// The number of the run the worker was last asked for.
     run: Rc<Cell<u64>>,
+    /// The last check asked for, whose answer is the one worth showing.
+    check: Rc<RefCell<Option<(u64, Syntax)>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -75,20 +85,16 @@ impl Runner {
     ) {
         self.runs += 1;
         let run = self.runs;
-        if !self.worker.as_ref().is_some_and(FlowWorker::is_alive) {
-            self.worker = None;
-            match FlowWorker::spawn(dispatcher.clone()) {
-                Ok(worker) => self.worker = Some(worker),
-                Err(reason) => {
-                    dispatcher.dispatch(Action::RefuseRun {
-                        number: run,
-                        reason: format!("The flow runtime could not start: {reason}"),
-                    });
-                    return;
-                }
+        let worker = match self.worker(&dispatcher) {
+            Ok(worker) => worker,
+            Err(reason) => {
+                dispatcher.dispatch(Action::RefuseRun {
+                    number: run,
+                    reason: format!("The flow runtime could not start: {reason}"),
+                });
+                return;
             }
-        }
-        let Some(worker) = &self.worker else { return };
+        };
         let config = serde_json::json!({
             "endpoint": settings.endpoint.trim(),
             "apiKey": settings.api_key,
@@ -100,6 +106,35 @@ impl Runner {
         };
         dispatcher.dispatch(Action::StartRun(run));
         worker.send(&order);
+    }
+
+    /// Checks `source`, the script `name` as the editor holds it; the outcome reaches the
+    /// state as [`Action::Checked`].
+    pub(crate) fn check(
+        &mut self,
+        name: String,
+        source: Rc<str>,
+        dispatcher: &UseReducerDispatcher<State>,
+    ) {
+        self.checks += 1;
+        let id = self.checks;
+        // With no worker, nothing is marked; the next run says why it cannot start.
+        let Ok(worker) = self.worker(dispatcher) else {
+            return;
+        };
+        let syntax = Syntax { name, error: None };
+        *worker.check.borrow_mut() = Some((id, syntax));
+        let order = Order::Check { id, source };
+        worker.send(&order);
+    }
+
+    /// The live worker, started anew if there is none or the last one stopped.
+    fn worker(&mut self, dispatcher: &UseReducerDispatcher<State>) -> Result<&FlowWorker, String> {
+        if !self.worker.as_ref().is_some_and(FlowWorker::is_alive) {
+            self.worker = None;
+            self.worker = Some(FlowWorker::spawn(dispatcher.clone())?);
+        }
+        Ok(self.worker.as_ref().expect("a worker was just started"))
     }
 
     /// Cancels the requests in flight; the runtime reports each and then goes idle.
@@ -120,6 +155,7 @@ impl FlowWorker {
             .map_err(|error| error.as_string().unwrap_or_else(|| format!("{error:?}")))?;
         let alive = Rc::new(Cell::new(true));
         let run = Rc::new(Cell::new(0));
+        let check = Rc::new(RefCell::new(None));
 
         // The first report of a crash ends the run; whatever the worker says after is moot.
         let crash = {
@@ -137,6 +173,7 @@ impl FlowWorker {
         };
         let on_message = {
             let crash = crash.clone();
+            let check = Rc::clone(&check);
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
                 match serde_wasm_bindgen::from_value::<Report>(message.data()) {
                     Ok(Report::Events { run, events }) => append(&dispatcher, run, &events),
@@ -146,6 +183,7 @@ impl FlowWorker {
                             reason,
                         });
                     }
+                    Ok(Report::Checked { id, error }) => checked(&dispatcher, &check, id, error),
                     Ok(Report::Crashed { reason }) => crash(reason),
                     Err(error) => crash(format!(
                         "the worker sent a report the page cannot read: {error}"
@@ -162,6 +200,7 @@ impl FlowWorker {
             worker,
             alive,
             run,
+            check,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -188,6 +227,30 @@ impl Drop for FlowWorker {
         self.worker.set_onerror(None);
         self.worker.terminate();
     }
+}
+
+/// Hands the outcome of check `id` to the state, unless a later check was asked for since.
+fn checked(
+    dispatcher: &UseReducerDispatcher<State>,
+    asked: &RefCell<Option<(u64, Syntax)>>,
+    id: u64,
+    error: Option<String>,
+) {
+    let Some((_, mut syntax)) = asked.borrow_mut().take_if(|(last, _)| *last == id) else {
+        return;
+    };
+    syntax.error = match error.as_deref().map(serde_json::from_str) {
+        None => None,
+        Some(Ok(error)) => Some(error),
+        Some(Err(error)) => Some(rhai_flow::ScriptError {
+            kind: rhai_flow::ScriptErrorKind::Runtime,
+            limit: None,
+            message: format!("the check's answer cannot be read: {error}"),
+            line: None,
+            column: None,
+        }),
+    };
+    dispatcher.dispatch(Action::Checked(syntax));
 }
 
 /// Appends a batch of events, read from the worker's JSON, to run `run`.

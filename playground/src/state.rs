@@ -50,6 +50,13 @@ pub(crate) struct Run {
     pub(crate) errors: Rc<BTreeMap<String, ScriptError>>,
 }
 
+/// The outcome of checking a script, as the editor held it when the check was asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Syntax {
+    pub(crate) name: String,
+    pub(crate) error: Option<ScriptError>,
+}
+
 /// Everything the page shows.
 #[derive(Clone, Debug)]
 pub(crate) struct State {
@@ -59,6 +66,8 @@ pub(crate) struct State {
     pub(crate) loads: u64,
     pub(crate) settings: Settings,
     pub(crate) run: Run,
+    /// The last check of the script being edited; its mark stays until the next check ends.
+    pub(crate) syntax: Option<Syntax>,
     pub(crate) selected_event: Option<EventId>,
     pub(crate) notice: Option<Notice>,
 }
@@ -133,6 +142,7 @@ pub(crate) enum Action {
         number: u64,
         reason: String,
     },
+    Checked(Syntax),
     SelectEvent(Option<EventId>),
     Notify(Notice),
     DismissNotice,
@@ -148,6 +158,7 @@ impl State {
             loads: 0,
             settings,
             run: Run::default(),
+            syntax: None,
             selected_event: None,
             notice: None,
         }
@@ -225,7 +236,9 @@ impl State {
             Action::AppendEvents { run, events } if run == self.run.number => self.append(events),
             Action::AppendEvents { .. } => {}
             Action::CrashRun { number, reason } if number == self.run.number => self.crash(&reason),
+            // A stop reported for a run the page has moved on from.
             Action::CrashRun { .. } => {}
+            Action::Checked(syntax) => self.syntax = Some(syntax),
             Action::SelectEvent(id) => self.selected_event = id,
             Action::Notify(notice) => self.notice = Some(notice),
             Action::DismissNotice => self.notice = None,
@@ -313,7 +326,8 @@ impl State {
             }));
             next += 1;
         }
-        if self.run.running {
+        let running = self.run.running;
+        if running {
             closing.push(Rc::new(Event {
                 id: next,
                 parent: None,
@@ -322,9 +336,12 @@ impl State {
             }));
         }
         self.append(closing);
+        let ending = match running {
+            true => "so this run ended early. The next run starts a fresh one.",
+            false => "and starts afresh for the next check or run.",
+        };
         self.notice = Some(Notice::error(format!(
-            "The flow runtime stopped ({reason}), so this run ended early. \
-             The next run starts a fresh one."
+            "The flow runtime stopped ({reason}), {ending}"
         )));
     }
 

@@ -316,6 +316,29 @@ test("the module unwinds on a panic instead of aborting the page", async () => {
   assert.match(glue, /class PanicError extends Error/);
 });
 
+test("checkScript marks a syntax error at its place and passes a good script", async () => {
+  const checked = await page.evaluate((config) => {
+    const { FlowRuntime } = window.rhaiFlow;
+    const runtime = new FlowRuntime(config, { scripts: {} });
+    try {
+      return {
+        good: runtime.checkScript('create_product("Book", "A good one");'),
+        bad: runtime.checkScript('let x = 1;\nprint("unterminated);'),
+        deep: runtime.checkScript(`let x = ${"(".repeat(200)}1${")".repeat(200)};`),
+      };
+    } finally {
+      runtime.free();
+    }
+  }, config());
+  assert.equal(checked.good, null);
+  assert.equal(checked.bad.kind, "syntax");
+  assert.equal(checked.bad.line, 2);
+  assert.equal(checked.bad.column, 7);
+  assert.match(checked.bad.message, /string/i);
+  assert.equal(checked.deep.kind, "limit");
+  assert.equal(checked.deep.limit, "max_expr_depth");
+});
+
 test("a stack overflow throws from its call, and the module then refuses every call", async () => {
   // A page of its own: the module this test ends is not the one the other tests use.
   const own = await page.context().newPage();

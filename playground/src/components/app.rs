@@ -13,7 +13,7 @@ use crate::components::{
     counters::Counters, details::Details, editor::Editor, event_map::EventMap, file_list::FileList,
     settings::SettingsPanel, timeline_view::TimelineView, toolbar::Toolbar,
 };
-use crate::diagnostics::{from_error, syntax_error, Diagnostic};
+use crate::diagnostics::{from_error, Diagnostic};
 use crate::runner::Runner;
 use crate::state::{Action, Notice, State, Theme};
 use crate::{share, storage};
@@ -35,6 +35,19 @@ pub(crate) fn App() -> Html {
         |(doc, settings)| storage::save(doc, settings),
     );
     use_effect_with(dark, |dark| set_theme_attribute(*dark));
+    {
+        // Every change to the shown script is checked, off the page, by the flow worker.
+        let (runner, dispatcher) = (runner.clone(), state.dispatcher());
+        let shown = state.selected.clone().and_then(|name| {
+            let source = state.doc.scripts.get(&name)?.clone();
+            Some((name, source))
+        });
+        use_effect_with(shown, move |shown| {
+            if let Some((name, source)) = shown.clone() {
+                runner.borrow_mut().check(name, source, &dispatcher);
+            }
+        });
+    }
 
     let on_run = {
         let (state, runner) = (state.clone(), runner.clone());
@@ -161,7 +174,7 @@ fn editor(state: &UseReducerHandle<State>, dark: bool, on_run: Callback<()>) -> 
         .and_then(|name| state.doc.scripts.get(name))
         .cloned()
         .unwrap_or_else(|| "".into());
-    let diagnostics = Rc::new(diagnostics(state, name.as_deref(), &source));
+    let diagnostics = Rc::new(diagnostics(state, name.as_deref()));
     let on_change = reduce(state, |(name, source)| Action::EditScript { name, source });
     let title = name.clone().unwrap_or_default();
     html! {
@@ -175,18 +188,18 @@ fn editor(state: &UseReducerHandle<State>, dark: bool, on_run: Callback<()>) -> 
     }
 }
 
-/// The last run's error for the shown script, or else the syntax error it has now.
-fn diagnostics(state: &State, name: Option<&str>, source: &str) -> Vec<Diagnostic> {
+/// The last run's error for the shown script, or else the error its last check found.
+fn diagnostics(state: &State, name: Option<&str>) -> Vec<Diagnostic> {
     let Some(name) = name else {
         return Vec::new();
     };
+    let checked = state.syntax.as_ref().filter(|syntax| syntax.name == name);
     let error = state
         .run
         .errors
         .get(name)
-        .cloned()
-        .or_else(|| syntax_error(source));
-    error.iter().map(from_error).collect()
+        .or_else(|| checked.and_then(|syntax| syntax.error.as_ref()));
+    error.into_iter().map(from_error).collect()
 }
 
 fn run_panel(state: &UseReducerHandle<State>) -> Html {
