@@ -308,6 +308,31 @@ describe("the playground", () => {
     await page.context().close();
   });
 
+  test("a page whose module stopped says so, and a reload brings the flow set back", async () => {
+    const page = await open();
+    await typeScript(page, 'print("kept when the page stops");');
+    // What an aborting panic leaves: its message, kept by the module's panic hook, and the
+    // trap it throws into its caller.
+    await page.evaluate(() => {
+      document.body.dataset.panic = "panicked at playground/src/state.rs:1:1: a bug";
+      setTimeout(() => {
+        throw new WebAssembly.RuntimeError("unreachable");
+      });
+    });
+    const banner = page.getByTestId("page-stopped");
+    await banner.waitFor();
+    assert.match(await banner.textContent(), /stopped on a bug \(panicked at .*: a bug\)/);
+    await shot(page, "page-stopped");
+    await banner.getByRole("button", { name: "Reload" }).click();
+    await page.locator(".cm-content").waitFor();
+    assert.match(await page.locator(".cm-content").textContent(), /kept when the page stops/);
+    assert.equal(await page.getByTestId("page-stopped").count(), 0);
+    await useTestEndpoint(page);
+    await run(page);
+    assert.equal(await printed(page), "kept when the page stops");
+    await page.context().close();
+  });
+
   test("a reload keeps edits", async () => {
     const page = await open();
     await typeScript(page, "// kept across reloads\nprint(\"hello\");");
