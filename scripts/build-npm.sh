@@ -8,7 +8,9 @@
 # dist/npm-aborting/, to measure what unwinding costs; that build is never shipped.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
-bash "$ROOT/scripts/setup.sh"
+# Run from a trunk hook (the playground's worker), set-up was done before trunk started, and
+# must not run again beside the other hooks.
+[ -n "${TRUNK_STAGING_DIR:-}" ] || bash "$ROOT/scripts/setup.sh"
 
 PANIC="${1:-unwinding}"
 NAME="rhai_flow"

@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::UseReducerDispatcher;
 
 use crate::flowdoc::FlowDoc;
@@ -72,7 +72,7 @@ struct FlowWorker {
     /// The last check asked for, whose answer is the one worth showing.
     check: Rc<RefCell<Option<(u64, Syntax)>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Runner {
@@ -191,8 +191,14 @@ impl FlowWorker {
                 }
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |error: ErrorEvent| {
-            crash(error.message());
+        // A worker that fails to load reports a plain `Event`, with no message.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |error: Event| {
+            let reason = error
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .filter(|message| !message.is_empty())
+                .unwrap_or_else(|| format!("the flow worker at {WORKER_URL} could not load"));
+            crash(reason);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
