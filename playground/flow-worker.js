@@ -1,38 +1,45 @@
-// Runs the playground's flows away from the page, in the npm package's build of the runtime,
-// whose panics unwind. A bug in the runtime then costs one flow or one request; a failure
-// that nothing can catch (a stack overflow) costs this worker, which the page replaces. The
-// page stays up either way.
+// Runs flows, or checks scripts, away from the playground's page, in the npm package's build
+// of the runtime, whose panics unwind. A bug in the runtime then costs one flow or one
+// request; a failure that nothing can catch (a stack overflow) costs this worker, which the
+// page replaces. The page stays up either way. The page starts one worker per run, and one
+// that checks scripts.
 //
-// Messages in:  { type: "run", run, config, flows }   config and flows as JSON text
-//               { type: "stop", run }
-//               { type: "check", id, source }         compile a script without running it
-// Messages out: { type: "events", run, events }       a JSON array of events, about a frame's
-//               { type: "refused", run, reason }      the config or the flow set is not usable
-//               { type: "checked", id, error }        the syntax error as JSON text, or null
-//               { type: "crashed", reason }           the runtime stopped; drop this worker
+// Orders, handled one after the other:
+//   { type: "run", config, flows }   config and flows as JSON text
+//   { type: "stop" }                 cancel the run's requests in flight
+//   { type: "check", id, source }    compile a script without running it
+// Reports:
+//   { type: "events", events }       a JSON array of the run's events, about a frame's worth
+//   { type: "refused", reason }      the config or the flow set is not usable; nothing ran
+//   { type: "checked", id, error }   the script's error as JSON text, or null
+//   { type: "crashed", reason }      the runtime stopped; this worker is of no more use
 
 import init, { FlowRuntime } from "./rhai_flow.js";
 
 /** How long events gather before they go to the page, in milliseconds: about a frame. */
 const BATCH_MS = 16;
 
-const ready = init();
-let current = null;
-/** A runtime kept only to check scripts, with the engine and limits of a run. */
-let checker = null;
+/**
+ * Values nested deeper than this in an event are replaced by a note before they go to the
+ * page, whose JSON reader stops at 128 levels; a script can nest thousands.
+ */
+const MAX_DEPTH = 64;
 
-/** The run in progress: its number, its runtime and the events not yet sent. */
+let run = null;
+let checker = null;
+let crashed = false;
+
+/** The run: its runtime, and the events not yet sent. */
 class Run {
-  constructor(number, runtime) {
-    this.number = number;
+  constructor(runtime) {
     this.runtime = runtime;
     this.pending = [];
     this.timer = null;
-    this.off = runtime.subscribe((event) => this.gather(event));
+    this.off = runtime.subscribeJson((json) => this.gather(json));
   }
 
-  gather(event) {
-    this.pending.push(JSON.stringify(event));
+  gather(json) {
+    this.pending.push(depthOf(json) > MAX_DEPTH ? flattened(json) : json);
     this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
@@ -42,81 +49,118 @@ class Run {
     if (this.pending.length === 0) return;
     const events = `[${this.pending.join(",")}]`;
     this.pending = [];
-    postMessage({ type: "events", run: this.number, events });
+    postMessage({ type: "events", events });
   }
+}
 
-  end() {
-    this.off();
-    this.runtime.stop();
-    this.flush();
-    this.runtime.free();
+/** How deeply the JSON text `json` nests, counting the brackets outside its strings. */
+function depthOf(json) {
+  let depth = 0;
+  let deepest = 0;
+  let quoted = false;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (quoted) {
+      if (char === "\\") at++;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === "[" || char === "{") {
+      deepest = Math.max(deepest, ++depth);
+    } else if (char === "]" || char === "}") {
+      depth--;
+    }
   }
+  return deepest;
+}
+
+/**
+ * The event `json` with what lies below `MAX_DEPTH` replaced by a note. Numbers keep the
+ * text they were written with (`3.0`, integers beyond 2^53) where the browser can say so.
+ */
+function flattened(json) {
+  const keepText = typeof JSON.rawJSON === "function";
+  const read = (key, value, context) =>
+    keepText && typeof value === "number" ? JSON.rawJSON(context.source) : value;
+  const cut = (value, depth) => {
+    if (value === null || typeof value !== "object" || (keepText && JSON.isRawJSON(value))) {
+      return value;
+    }
+    if (depth >= MAX_DEPTH) return `[nested more than ${MAX_DEPTH} levels deep]`;
+    if (Array.isArray(value)) return value.map((item) => cut(item, depth + 1));
+    const entries = Object.entries(value).map(([key, item]) => [key, cut(item, depth + 1)]);
+    return Object.fromEntries(entries);
+  };
+  return JSON.stringify(cut(JSON.parse(json, read), 1));
 }
 
 /** A FlowError says what was wrong with the input; anything else means the runtime failed. */
 const isFlowError = (error) => error instanceof Error && error.name === "FlowError";
 
-const describe = (error) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const describe = (error) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
-let crashed = false;
-
+/** Reports the first failure nothing caught, after the events that came before it. */
 function crash(error) {
   if (crashed) return;
   crashed = true;
-  current?.flush();
+  run?.flush();
   postMessage({ type: "crashed", reason: describe(error) });
 }
 
-async function start({ run, config, flows }) {
-  await ready;
-  current?.end();
-  current = null;
-  // Failures other than a FlowError are reported at once, before any task the runtime
-  // scheduled runs into the stopped module and hides the first error behind its own.
+// Failures other than a FlowError are reported at once, before any task the runtime
+// scheduled runs into the stopped module and hides the first error behind its own.
+function start({ config, flows }) {
   let runtime;
   try {
     runtime = new FlowRuntime(JSON.parse(config), JSON.parse(flows));
   } catch (error) {
-    if (isFlowError(error)) postMessage({ type: "refused", run, reason: error.message });
-    else crash(error);
-    return;
+    if (!isFlowError(error)) return crash(error);
+    return postMessage({ type: "refused", reason: error.message });
   }
-  current = new Run(run, runtime);
+  run = new Run(runtime);
   try {
     runtime.runMain();
   } catch (error) {
     // A failing main script is reported as an event as well.
     if (!isFlowError(error)) return crash(error);
   }
-  await runtime.idle();
-  if (current?.number === run) current.flush();
+  runtime.idle().then(() => run.flush(), crash);
 }
 
-async function check({ id, source }) {
-  await ready;
+function check({ id, source }) {
   checker ??= new FlowRuntime(undefined, { scripts: {} });
   let error;
   try {
     error = checker.checkScript(source);
   } catch (thrown) {
     // A panic unwinds and leaves the module usable: it is this check's failure only.
-    if (thrown?.name !== "PanicError") throw thrown;
+    if (thrown?.name !== "PanicError") return crash(thrown);
     const message = `the check stopped on a bug in the runtime (${thrown.message})`;
     error = { kind: "runtime", limit: null, message, line: null, column: null };
   }
   postMessage({ type: "checked", id, error: error && JSON.stringify(error) });
 }
 
+const orders = {
+  run: start,
+  stop: () => run?.runtime.stop(),
+  check,
+};
+
+// The module loads before the first order, and each order waits for the one before: a stop
+// sent while the module loads still stops the run it follows.
+let queue = init();
 addEventListener("message", ({ data }) => {
-  if (crashed) return;
-  if (data.type === "run") start(data).catch(crash);
-  else if (data.type === "check") check(data).catch(crash);
-  else if (current?.number === data.run) current.runtime.stop();
+  queue = queue.then(() => crashed || orders[data.type]?.(data)).catch(crash);
 });
 
-// Handled here, so the page hears of it once, after the events sent before it.
+// Handled here, so that the page hears of a failure once, after the events sent before it.
 addEventListener("error", (event) => {
   event.preventDefault();
   crash(event.error ?? event.message);
 });
-addEventListener("unhandledrejection", (event) => crash(event.reason));
+addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  crash(event.reason);
+});

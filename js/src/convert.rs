@@ -92,10 +92,20 @@ pub(crate) fn scope_map(
         .ok_or_else(|| argument("expected a plain object".into()))
 }
 
-/// A value, such as an event, as the plain object its JSON form reads as: maps become
-/// objects, not `Map`s, and ids become numbers.
-pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+/// A value, such as an event, as the plain object `JSON.parse` makes of its JSON: maps
+/// become objects (a `__proto__` key among them stays an own key), and integers beyond 2^53
+/// are rounded rather than refused.
+pub(crate) fn plain<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&json(value)?)
+}
+
+/// A value's JSON text. The runtime's values always have one (a float that is not a number
+/// is written as `null`); the error is there for the sake of the signature.
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(|error| {
+        let message = format!("a value could not be written as JSON: {error}");
+        js_sys::Error::new(&message).into()
+    })
 }
 
 fn from_js(js: &JsValue) -> Result<Value, String> {

@@ -25,6 +25,10 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "FlowEventListener")]
     pub type FlowEventListenerArg;
 
+    /// `FlowJsonListener` in TypeScript.
+    #[wasm_bindgen(typescript_type = "FlowJsonListener")]
+    pub type FlowJsonListenerArg;
+
     /// A plain object of values for a script's scope, in TypeScript.
     #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
     pub type ScopeArg;
@@ -82,22 +86,23 @@ impl FlowRuntime {
     /// function that stops it.
     ///
     /// Each event is a plain object with `kind`, `id`, `parent` (the id of the event that
-    /// caused it) and `atMs`, and the details of its kind. An exception thrown by the
-    /// listener does not stop the run: it is reported as an unhandled promise rejection.
+    /// caused it) and `atMs`, and the details of its kind, as `JSON.parse` reads the event's
+    /// JSON: an integer beyond 2^53 arrives rounded, as any JavaScript number does
+    /// (`subscribeJson` gives the exact text). An exception thrown by the listener does not
+    /// stop the run: it is reported as an unhandled promise rejection.
     #[wasm_bindgen(unchecked_return_type = "Unsubscribe")]
     pub fn subscribe(&self, listener: FlowEventListenerArg) -> Result<Function, JsValue> {
-        let listener: Function = listener.dyn_into().map_err(|_| Error::Argument {
-            name: "listener",
-            message: "expected a function".to_owned(),
-        })?;
-        let subscription = self
-            .runtime
-            .subscribe(move |event| deliver(&listener, event));
-        let runtime = self.runtime.clone();
-        let unsubscribe = Closure::<dyn Fn()>::own_assert_unwind_safe(move || {
-            runtime.unsubscribe(subscription);
-        });
-        Ok(unsubscribe.into_js_value().unchecked_into())
+        self.listen(listener.into(), convert::plain)
+    }
+
+    /// Calls `listener` with every event from now on, as its JSON text; returns a function
+    /// that stops it. For passing events on unchanged: to a worker's page, to storage, to a
+    /// server. The text keeps every integer exact.
+    #[wasm_bindgen(js_name = subscribeJson, unchecked_return_type = "Unsubscribe")]
+    pub fn subscribe_json(&self, listener: FlowJsonListenerArg) -> Result<Function, JsValue> {
+        self.listen(listener.into(), |event| {
+            convert::json(event).map(|text| JsValue::from_str(&text))
+        })
     }
 
     /// Runs the main script, then resolves once the run is over: every request answered
@@ -208,7 +213,7 @@ impl FlowRuntime {
     pub fn check_script(&self, source: &str) -> Result<JsValue, JsValue> {
         match self.runtime.check_script(source) {
             Ok(()) => Ok(JsValue::NULL),
-            Err(error) => convert::plain(&error).map_err(JsValue::from),
+            Err(error) => convert::plain(&error),
         }
     }
 
@@ -220,6 +225,31 @@ impl FlowRuntime {
 }
 
 impl FlowRuntime {
+    /// Subscribes `listener` to every event, each handed over as `form` makes it.
+    fn listen(
+        &self,
+        listener: JsValue,
+        form: impl Fn(&Event) -> Result<JsValue, JsValue> + 'static,
+    ) -> Result<Function, JsValue> {
+        let listener: Function = listener.dyn_into().map_err(|_| Error::Argument {
+            name: "listener",
+            message: "expected a function".to_owned(),
+        })?;
+        let subscription = self.runtime.subscribe(move |event| {
+            let outcome = form(event).and_then(|event| listener.call1(&JsValue::NULL, &event));
+            if let Err(error) = outcome {
+                // Like a DOM event listener's exception: reported, without stopping the
+                // dispatch.
+                let _ = Promise::reject(&error);
+            }
+        });
+        let runtime = self.runtime.clone();
+        let unsubscribe = Closure::<dyn Fn()>::own_assert_unwind_safe(move || {
+            runtime.unsubscribe(subscription);
+        });
+        Ok(unsubscribe.into_js_value().unchecked_into())
+    }
+
     /// Starts a run with `start`, and returns a promise of its end.
     fn settle(&self, start: impl FnOnce() -> Result<(), Error>) -> Promise {
         let run = self.runs.open();
@@ -235,16 +265,5 @@ impl FlowRuntime {
             runs.close(run)?;
             Ok(JsValue::UNDEFINED)
         }))
-    }
-}
-
-/// Gives `event` to a JavaScript listener.
-fn deliver(listener: &Function, event: &Event) {
-    let outcome = convert::plain(event)
-        .map_err(JsValue::from)
-        .and_then(|event| listener.call1(&JsValue::NULL, &event));
-    if let Err(error) = outcome {
-        // Like a DOM event listener's exception: reported, without stopping the dispatch.
-        let _ = Promise::reject(&error);
     }
 }

@@ -310,6 +310,9 @@ export type FlowEvent =
 /** Called with every event, in the order they happen. */
 export type FlowEventListener = (event: FlowEvent) => void;
 
+/** Called with each event as its JSON text, which parses to a `FlowEvent`. */
+export type FlowJsonListener = (json: string) => void;
+
 /** Stops a listener; calling it again does nothing. */
 export type Unsubscribe = () => void;
 

@@ -3,12 +3,11 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use rhai_flow::{
-    Event, EventId, EventKind, ScriptError, ScriptErrorKind, DEFAULT_API_KEY, DEFAULT_ENDPOINT,
-};
+use rhai_flow::{Event, EventId, EventKind, ScriptError, DEFAULT_API_KEY, DEFAULT_ENDPOINT};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
+use crate::diagnostics::unplaced;
 use crate::flowdoc::{first_example, FlowDoc, EXAMPLES};
 use crate::timeline::Timeline;
 
@@ -228,6 +227,8 @@ impl State {
             Action::SetApiKey(key) => self.settings.api_key = key,
             Action::ToggleTheme { system_dark } => self.toggle_theme(system_dark),
             Action::StartRun(number) => self.start_run(number),
+            // A refusal of a run the page has since replaced.
+            Action::RefuseRun { number, .. } if number < self.run.number => {}
             Action::RefuseRun { number, reason } => {
                 self.start_run(number);
                 self.run.running = false;
@@ -305,13 +306,7 @@ impl State {
                 EventKind::FlowStarted { event, script, .. } => EventKind::FlowFailed {
                     event: event.clone(),
                     script: script.clone(),
-                    error: ScriptError {
-                        kind: ScriptErrorKind::Runtime,
-                        limit: None,
-                        message: message.clone(),
-                        line: None,
-                        column: None,
-                    },
+                    error: unplaced(message.clone()),
                 },
                 EventKind::RequestSent { success_event, .. } => EventKind::Cancelled {
                     event: success_event.clone(),

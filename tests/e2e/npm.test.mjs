@@ -316,6 +316,38 @@ test("the module unwinds on a panic instead of aborting the page", async () => {
   assert.match(glue, /class PanicError extends Error/);
 });
 
+test("events keep large integers exact as JSON, and odd keys as own keys", async () => {
+  const script = 'set_context("big", 9007199254740993); set_context("__proto__", "kept"); print("done");';
+  const seen = await page.evaluate(async ([config, script]) => {
+    const { FlowRuntime } = window.rhaiFlow;
+    const main = `${script}\ncreate_product("Book", "A good one");`;
+    const runtime = new FlowRuntime(config, { scripts: { "main.rhai": main } });
+    const objects = [];
+    const texts = [];
+    const offObjects = runtime.subscribe((event) => objects.push(event));
+    const offTexts = runtime.subscribeJson((json) => texts.push(json));
+    await runtime.run();
+    offObjects();
+    offTexts();
+    runtime.free();
+    const sent = objects.find((event) => event.kind === "request_sent");
+    return {
+      kinds: objects.map((event) => event.kind),
+      texts: texts.length,
+      big: sent.context.big,
+      proto: Object.hasOwn(sent.context, "__proto__") && sent.context["__proto__"],
+      exact: texts.find((json) => json.includes('"request_sent"')),
+      parsed: texts.map((json) => JSON.parse(json).kind),
+    };
+  }, [config(), script]);
+  assert.equal(seen.texts, seen.kinds.length, "every event reaches both listeners");
+  assert.deepEqual(seen.parsed, seen.kinds);
+  assert.ok(seen.kinds.includes("response_received"), seen.kinds.join());
+  assert.equal(seen.big, 9007199254740992, "rounded, as a JavaScript number is");
+  assert.match(seen.exact, /"big":9007199254740993\b/);
+  assert.equal(seen.proto, "kept");
+});
+
 test("checkScript marks a syntax error at its place and passes a good script", async () => {
   const checked = await page.evaluate((config) => {
     const { FlowRuntime } = window.rhaiFlow;

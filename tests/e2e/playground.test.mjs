@@ -301,10 +301,69 @@ describe("the playground", () => {
     await page.getByTestId("details").getByText("the flow runtime stopped: RangeError").waitFor();
     await shot(page, "runtime-stopped");
 
+    // Checks happen in a worker of their own, which the run's failure leaves alone.
+    await typeScript(page, "let total = ;");
+    await page.locator(".cm-lintRange-error").waitFor();
     await typeScript(page, 'print("a fresh runtime");');
     await run(page);
     assert.equal(await printed(page), "a fresh runtime");
     assert.equal(await page.getByTestId("count-flows-failed").count(), 0, "no flow failed");
+    await page.context().close();
+  });
+
+  test("values keep their form on the way from the runtime's worker to the page", async () => {
+    const page = await open();
+    await typeScript(
+      page,
+      [
+        'set_context("big", 9007199254740993);',
+        'set_context("__proto__", "kept");',
+        'set_context("float", 3.0);',
+        "let deep = [];",
+        "for i in 0..130 { deep = [deep]; }",
+        'set_context("deep", deep);',
+        'create_customer("values@example.com");',
+      ].join("\n"),
+    );
+    await run(page);
+    assert.equal(await page.getByTestId("count-flows-failed").count(), 0, "no flow failed");
+    assert.equal(await page.getByTestId("count-succeeded").getAttribute("data-value"), "1");
+    await page.locator('.row[data-kind="request_sent"]').click();
+    const context = await page.getByTestId("details").locator("pre.code").last().textContent();
+    assert.match(context, /"big": 9007199254740993\b/);
+    assert.match(context, /"__proto__": "kept"/);
+    assert.match(context, /"float": 3\.0\b/);
+    assert.match(context, /"\[nested more than 64 levels deep\]"/);
+    await page.context().close();
+  });
+
+  test("a Stop pressed as a run starts cancels its requests", async () => {
+    await admin("POST", "faults", { latency_ms: 1500 });
+    const page = await open();
+    await typeScript(page, 'create_customer("a@example.com");\ncreate_customer("b@example.com");');
+    // Each run starts a worker of its own: the Stop reaches it while it still loads.
+    await run(page, async () => {
+      await page.getByTestId("run").click();
+      await page.getByTestId("stop").click();
+    });
+    assert.equal(await page.getByTestId("count-cancelled").getAttribute("data-value"), "2");
+    assert.equal(await page.getByTestId("count-succeeded").getAttribute("data-value"), "0");
+    await admin("DELETE", "faults");
+    await page.context().close();
+  });
+
+  test("a run started while the last one is about to crash runs in full", async () => {
+    const page = await open();
+    await typeScript(
+      page,
+      "let x = 0;\nfor i in 0..300000 { x += 1; }\nlet a = [];\nfor i in 0..100000 { a = [a]; }",
+    );
+    await page.getByTestId("run").click();
+    await typeScript(page, 'print("fixed");');
+    await run(page);
+    assert.equal(await printed(page), "fixed");
+    assert.equal(await page.getByTestId("count-flows-failed").count(), 0, "no flow failed");
+    assert.equal(await page.getByTestId("notice").count(), 0, "no notice of a stop");
     await page.context().close();
   });
 
