@@ -95,15 +95,15 @@ impl Timeline {
         match kind {
             EventKind::RequestSent { .. } => counters.in_flight += 1,
             EventKind::ResponseReceived { status, .. } if (200..300).contains(status) => {
-                counters.in_flight -= 1;
+                counters.in_flight = counters.in_flight.saturating_sub(1);
                 counters.succeeded += 1;
             }
             EventKind::ResponseReceived { .. } | EventKind::RequestFailed { .. } => {
-                counters.in_flight -= 1;
+                counters.in_flight = counters.in_flight.saturating_sub(1);
                 counters.failed += 1;
             }
             EventKind::Cancelled { .. } => {
-                counters.in_flight -= 1;
+                counters.in_flight = counters.in_flight.saturating_sub(1);
                 counters.cancelled += 1;
             }
             EventKind::FlowFailed { .. } => counters.flows_failed += 1,
