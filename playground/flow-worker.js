@@ -75,23 +75,40 @@ function depthOf(json) {
 }
 
 /**
- * The event `json` with what lies below `MAX_DEPTH` replaced by a note. Numbers keep the
- * text they were written with (`3.0`, integers beyond 2^53) where the browser can say so.
+ * The event `json` with each value that opens below `MAX_DEPTH` replaced by a note. It
+ * works on the text, without parsing it, so that no depth overflows the stack and every
+ * number keeps the text it was written with.
  */
 function flattened(json) {
-  const keepText = typeof JSON.rawJSON === "function";
-  const read = (key, value, context) =>
-    keepText && typeof value === "number" ? JSON.rawJSON(context.source) : value;
-  const cut = (value, depth) => {
-    if (value === null || typeof value !== "object" || (keepText && JSON.isRawJSON(value))) {
-      return value;
+  const note = JSON.stringify(`[nested more than ${MAX_DEPTH} levels deep]`);
+  const kept = [];
+  let depth = 0;
+  let quoted = false;
+  let from = 0;
+  let cutting = false;
+  for (let at = 0; at < json.length; at++) {
+    const char = json[at];
+    if (quoted) {
+      if (char === "\\") at++;
+      else if (char === '"') quoted = false;
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === "[" || char === "{") {
+      depth++;
+      if (depth === MAX_DEPTH + 1 && !cutting) {
+        kept.push(json.slice(from, at), note);
+        cutting = true;
+      }
+    } else if (char === "]" || char === "}") {
+      if (depth === MAX_DEPTH + 1 && cutting) {
+        from = at + 1;
+        cutting = false;
+      }
+      depth--;
     }
-    if (depth >= MAX_DEPTH) return `[nested more than ${MAX_DEPTH} levels deep]`;
-    if (Array.isArray(value)) return value.map((item) => cut(item, depth + 1));
-    const entries = Object.entries(value).map(([key, item]) => [key, cut(item, depth + 1)]);
-    return Object.fromEntries(entries);
-  };
-  return JSON.stringify(cut(JSON.parse(json, read), 1));
+  }
+  kept.push(json.slice(from));
+  return kept.join("");
 }
 
 /** A FlowError says what was wrong with the input; anything else means the runtime failed. */

@@ -12,7 +12,9 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export ENDPOINT_PORT="${ENDPOINT_PORT:-12111}"
 # A current wasm-opt from npm must come before any older one on the system.
-export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Tools the project installs for itself, such as localstripe in its own Python environment.
+export TOOLS="${TOOLS:-$HOME/.cache/rhai-flow/tools}"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$TOOLS/bin:$PATH"
 # wasm-bindgen-test runs the wasm32 tests in headless Chromium through this runner.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="wasm-bindgen-test-runner"
 

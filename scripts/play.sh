@@ -34,4 +34,8 @@ done
 
 printf '\n  open http://127.0.0.1:%s\n\n  (test endpoint: http://127.0.0.1:%s/v1; Ctrl-C stops both)\n\n' \
     "$PLAYGROUND_PORT" "$ENDPOINT_PORT"
+if [ "$ENDPOINT_PORT" != 12111 ]; then
+    printf '  The page sends to port 12111 until you set http://127.0.0.1:%s/v1 under Endpoint.\n\n' \
+        "$ENDPOINT_PORT"
+fi
 wait "${SERVER_PIDS[-1]}"

@@ -39,9 +39,19 @@ if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
     apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# In a virtual environment of its own: Debian's Python refuses packages installed beside its
+# own (PEP 668), and the project should not change the machine's Python anyway.
 if ! command -v localstripe >/dev/null; then
     log "installing localstripe, a Stripe-compatible server the interop tests run against"
-    python3 -m pip install --quiet localstripe
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq python3-venv >/dev/null
+    fi
+    python3 -m venv "$TOOLS/localstripe"
+    "$TOOLS/localstripe/bin/python" -m pip install --quiet localstripe
+    mkdir -p "$TOOLS/bin"
+    ln -sf "$TOOLS/localstripe/bin/localstripe" "$TOOLS/bin/localstripe"
 fi
 
 if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then

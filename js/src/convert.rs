@@ -14,9 +14,6 @@ use wasm_bindgen::JsValue;
 
 use crate::Error;
 
-/// The prefix of a live secret key; the runtime refuses live restricted keys (`rk_live_`) too.
-const LIVE_KEY_PREFIX: &str = "sk_live_";
-
 /// The config from a plain object; `undefined` and `null` give the defaults.
 pub(crate) fn config(js: &JsValue) -> Result<Config, Error> {
     let value = if js.is_undefined() || js.is_null() {
@@ -28,7 +25,7 @@ pub(crate) fn config(js: &JsValue) -> Result<Config, Error> {
         })?
     };
     let config: Config = by_path(value).map_err(config_error)?;
-    if config.api_key.starts_with(LIVE_KEY_PREFIX) {
+    if rhai_flow::is_live_key(&config.api_key) {
         return Err(Error::LiveKey);
     }
     Ok(config)

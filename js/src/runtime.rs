@@ -209,9 +209,18 @@ impl FlowRuntime {
     /// editor needs to mark a syntax error while a person types. Returns `null` when the
     /// script compiles, or else the syntax error (or the expression-depth limit) with its
     /// line and column, in the shape of a `flow_failed` event's `error`.
+    ///
+    /// Throws a `FlowError` of kind `argument` when `source` is not a string.
     #[wasm_bindgen(js_name = checkScript, unchecked_return_type = "ScriptErrorDetails | null")]
-    pub fn check_script(&self, source: &str) -> Result<JsValue, JsValue> {
-        match self.runtime.check_script(source) {
+    pub fn check_script(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let source = source.as_string().ok_or(Error::Argument {
+            name: "source",
+            message: "expected a string of Rhai source".to_owned(),
+        })?;
+        match self.runtime.check_script(&source) {
             Ok(()) => Ok(JsValue::NULL),
             Err(error) => convert::plain(&error),
         }

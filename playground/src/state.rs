@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::diagnostics::unplaced;
-use crate::flowdoc::{first_example, FlowDoc, EXAMPLES};
+use crate::flowdoc::{first_example, script_name, FlowDoc, EXAMPLES};
 use crate::timeline::Timeline;
 
 /// Light or dark, when a person chose one over the system's preference.
@@ -106,6 +106,7 @@ pub(crate) enum Action {
         source: String,
     },
     AddScript,
+    /// Renames a script to the name a person typed; `.rhai` is added when missing.
     RenameScript {
         from: String,
         to: String,
@@ -258,7 +259,15 @@ impl State {
         self.selected = Some(name);
     }
 
-    fn rename(&mut self, from: &str, to: &str) {
+    /// Renames `from` to the name a person typed, made into a file name, or says why not.
+    fn rename(&mut self, from: &str, typed: &str) {
+        let Some(to) = script_name(typed) else {
+            self.notice = Some(Notice::error(format!(
+                "“{typed}” cannot name a script: use letters, digits, `_`, `-` and `.`"
+            )));
+            return;
+        };
+        let to = to.as_str();
         if from == to {
             return;
         }
@@ -331,12 +340,12 @@ impl State {
             }));
         }
         self.append(closing);
-        let ending = match running {
-            true => "so this run ended early. The next run starts a fresh one.",
-            false => "and starts afresh for the next check or run.",
+        let when = match running {
+            true => ", so this run ended early",
+            false => " after this run ended",
         };
         self.notice = Some(Notice::error(format!(
-            "The flow runtime stopped ({reason}), {ending}"
+            "The flow runtime stopped ({reason}){when}. The next run starts a fresh one."
         )));
     }
 

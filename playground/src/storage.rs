@@ -41,10 +41,7 @@ pub(crate) fn save(doc: &FlowDoc, settings: &Settings) {
         return;
     };
     // The runtime refuses live keys in a page; one typed in by mistake is not kept either.
-    let live = ["sk_live_", "rk_live_"]
-        .iter()
-        .any(|prefix| settings.api_key.starts_with(prefix));
-    let settings = match live {
+    let settings = match rhai_flow::is_live_key(&settings.api_key) {
         true => Cow::Owned(Settings {
             api_key: String::new(),
             ..settings.clone()

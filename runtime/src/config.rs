@@ -85,11 +85,17 @@ fn invalid(field: &'static str, message: String) -> Error {
     Error::Config { field, message }
 }
 
+/// Whether `key` is a live secret or restricted key (`sk_live_...`, `rk_live_...`), blanks
+/// pasted before it included.
+pub fn is_live_key(key: &str) -> bool {
+    let key = key.trim_start();
+    key.starts_with("sk_live_") || key.starts_with("rk_live_")
+}
+
 /// In a browser, anyone who opens the page can read the key, so live secret keys are
 /// refused there; natively they are the normal case.
 fn check_key(key: &str) -> Result<(), Error> {
-    let live = key.starts_with("sk_live_") || key.starts_with("rk_live_");
-    if cfg!(target_arch = "wasm32") && live {
+    if cfg!(target_arch = "wasm32") && is_live_key(key) {
         let message = "a live secret key must not be used in a web page, where anyone who opens \
                        it can read the key: use a test key (sk_test_...) here, and keep live \
                        keys on a server";

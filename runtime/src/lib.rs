@@ -49,7 +49,8 @@ mod transport;
 
 pub use call::{built_in_calls, CallSpec, ParamKind, ParamSpec};
 pub use config::{
-    Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT, MAX_REQUEST_TIMEOUT_MS,
+    is_live_key, Config, Limits, RetryPolicy, DEFAULT_API_KEY, DEFAULT_ENDPOINT,
+    MAX_REQUEST_TIMEOUT_MS,
 };
 pub use error::{Error, LimitName, ScriptError, ScriptErrorKind};
 pub use event::{Event, EventId, EventKind, OutputStream, UnhandledReason};

@@ -542,6 +542,16 @@ fn a_manifest_with_a_mistake_says_where() {
 }
 
 #[test]
+fn live_keys_are_told_from_test_keys_whatever_blanks_come_first() {
+    for live in ["sk_live_1", "rk_live_1", " sk_live_1", "\u{a0}\trk_live_1"] {
+        assert!(rhai_flow::is_live_key(live), "{live:?}");
+    }
+    for other in ["sk_test_1", "rk_test_1", "", "x sk_live_1", "pk_live_1"] {
+        assert!(!rhai_flow::is_live_key(other), "{other:?}");
+    }
+}
+
+#[test]
 fn an_endpoint_that_is_not_http_is_refused() {
     for endpoint in [
         "ftp://x/v1",

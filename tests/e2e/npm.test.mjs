@@ -211,6 +211,9 @@ test("a live secret key is refused with an error naming apiKey; test keys are ac
   // A live restricted key is a live secret as well.
   const restricted = await constructionError(config({ apiKey: "rk_live_0123456789" }), flows);
   assert.equal(restricted?.field, "apiKey");
+  // Blanks pasted before a key do not hide it.
+  const padded = await constructionError(config({ apiKey: "\u00a0 sk_live_0123456789" }), flows);
+  assert.equal(padded?.field, "apiKey");
 });
 
 test("config and flow set errors name the field at fault", async () => {
@@ -357,6 +360,14 @@ test("checkScript marks a syntax error at its place and passes a good script", a
         good: runtime.checkScript('create_product("Book", "A good one");'),
         bad: runtime.checkScript('let x = 1;\nprint("unterminated);'),
         deep: runtime.checkScript(`let x = ${"(".repeat(200)}1${")".repeat(200)};`),
+        notText: [null, undefined, 42].map((source) => {
+          try {
+            runtime.checkScript(source);
+            return null;
+          } catch (error) {
+            return `${error.name} ${error.kind}`;
+          }
+        }),
       };
     } finally {
       runtime.free();
@@ -369,6 +380,7 @@ test("checkScript marks a syntax error at its place and passes a good script", a
   assert.match(checked.bad.message, /string/i);
   assert.equal(checked.deep.kind, "limit");
   assert.equal(checked.deep.limit, "max_expr_depth");
+  assert.deepEqual(checked.notText, Array(3).fill("FlowError argument"));
 });
 
 test("a stack overflow throws from its call, and the module then refuses every call", async () => {

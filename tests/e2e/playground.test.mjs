@@ -273,7 +273,7 @@ describe("the playground", () => {
     await run(page);
     assert.notDeepEqual(await flows(page), []);
     await page.getByTestId("settings-toggle").click();
-    await page.getByTestId("api-key").fill("sk_live_typed_by_mistake");
+    await page.getByTestId("api-key").fill(" sk_live_typed_by_mistake");
     await page.getByTestId("settings-toggle").click();
     await run(page);
     await page.getByText("live secret key", { exact: false }).first().waitFor();
@@ -389,6 +389,24 @@ describe("the playground", () => {
     await useTestEndpoint(page);
     await run(page);
     assert.equal(await printed(page), "kept when the page stops");
+    await page.context().close();
+  });
+
+  test("a script is renamed everywhere it is used, and a name it cannot take is refused", async () => {
+    const page = await open();
+    const rename = async (typed) => {
+      await page.locator('.file[data-file="main.rhai"]').getByTestId("rename").click();
+      await page.getByTestId("rename-input").fill(typed);
+      await page.getByTestId("rename-input").press("Enter");
+    };
+    await rename("bad<name");
+    await page.getByText("“bad<name” cannot name a script").waitFor();
+    assert.equal(await page.locator('.file[data-file="main.rhai"]').count(), 1);
+    await rename("start");
+    await page.locator('.file[data-file="start.rhai"]').waitFor();
+    assert.equal(await page.getByTestId("editor-title").textContent(), "start.rhai");
+    await run(page);
+    assert.deepEqual((await flows(page))[0], "main");
     await page.context().close();
   });
 

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::flowdoc::{script_name, FlowDoc};
+use crate::flowdoc::FlowDoc;
 
 #[derive(Properties, PartialEq)]
 pub(crate) struct FileListProps {
@@ -117,9 +117,7 @@ fn rename_input(
             (renaming.clone(), props.on_rename.clone(), name.to_owned());
         move |typed: String| {
             renaming.set(None);
-            if let Some(to) = script_name(&typed) {
-                on_rename.emit((from.clone(), to));
-            }
+            on_rename.emit((from.clone(), typed));
         }
     };
     let onkeydown = {

@@ -261,17 +261,23 @@ async fn an_empty_204_runs_the_success_flow_with_no_fields() {
 
 #[wasm_bindgen_test]
 fn a_live_secret_key_is_refused_in_the_browser() {
-    let config = Config {
-        api_key: "sk_live_0123456789".into(),
-        ..config()
-    };
-    let error = rhai_flow::Runtime::new(config, payment(), FetchTransport)
-        .err()
-        .unwrap();
-    assert!(matches!(error, rhai_flow::Error::Config { .. }));
-    assert!(error
-        .to_string()
-        .contains("live secret key must not be used in a web page"));
+    for key in [
+        "sk_live_0123456789",
+        "rk_live_0123456789",
+        " \u{a0}sk_live_0123456789",
+    ] {
+        let config = Config {
+            api_key: key.into(),
+            ..config()
+        };
+        let error = rhai_flow::Runtime::new(config, payment(), FetchTransport)
+            .err()
+            .unwrap_or_else(|| panic!("{key:?} was accepted"));
+        assert!(matches!(error, rhai_flow::Error::Config { .. }));
+        assert!(error
+            .to_string()
+            .contains("live secret key must not be used in a web page"));
+    }
 }
 
 #[wasm_bindgen_test]
