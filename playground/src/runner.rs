@@ -83,26 +83,6 @@ impl Runner {
         self.runs += 1;
         let run = self.runs;
         self.run = None;
-        let heard = {
-            let dispatcher = dispatcher.clone();
-            move |report: Report| match report {
-                Report::Events { events } => {
-                    let events =
-                        serde_json::from_str::<Vec<FlowEvent>>(&events).map_err(|error| {
-                            format!("the worker sent events the page cannot read: {error}")
-                        })?;
-                    let events = events.into_iter().map(Rc::new).collect();
-                    dispatcher.dispatch(Action::AppendEvents { run, events });
-                    Ok(())
-                }
-                Report::Refused { reason } => {
-                    let number = run;
-                    dispatcher.dispatch(Action::RefuseRun { number, reason });
-                    Ok(())
-                }
-                Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
-            }
-        };
         let stopped = {
             let dispatcher = dispatcher.clone();
             move |reason| {
@@ -112,7 +92,7 @@ impl Runner {
                 })
             }
         };
-        let worker = match FlowWorker::spawn(heard, stopped) {
+        let worker = match FlowWorker::spawn(run_reports(run, dispatcher.clone()), stopped) {
             Ok(worker) => worker,
             Err(reason) => {
                 let reason = format!("The flow runtime could not start: {reason}");
@@ -123,6 +103,7 @@ impl Runner {
                 return;
             }
         };
+
         let config = serde_json::json!({
             "endpoint": settings.endpoint.trim(),
             "apiKey": settings.api_key,
@@ -172,19 +153,9 @@ impl Runner {
     ) -> Result<FlowWorker, String> {
         let heard = {
             let (dispatcher, asked) = (dispatcher.clone(), Rc::clone(&self.asked));
-            move |report: Report| match report {
+            move |report| match report {
                 Report::Checked { id, error } => {
-                    let Some((_, mut syntax)) = asked.borrow_mut().take_if(|(last, _)| *last == id)
-                    else {
-                        return Ok(());
-                    };
-                    let error = error.as_deref().map(serde_json::from_str).transpose();
-                    syntax.error = error.unwrap_or_else(|error| {
-                        Some(unplaced(format!(
-                            "the check's answer cannot be read: {error}"
-                        )))
-                    });
-                    dispatcher.dispatch(Action::Checked(syntax));
+                    checked(&dispatcher, &asked, id, error);
                     Ok(())
                 }
                 _ => Ok(()),
@@ -202,6 +173,49 @@ impl Runner {
             }
         };
         FlowWorker::spawn(heard, stopped)
+    }
+}
+
+/// Hands the outcome of check `id` to the state, unless a later check was asked for since.
+fn checked(
+    dispatcher: &UseReducerDispatcher<State>,
+    asked: &RefCell<Option<(u64, Syntax)>>,
+    id: u64,
+    error: Option<String>,
+) {
+    let Some((_, mut syntax)) = asked.borrow_mut().take_if(|(last, _)| *last == id) else {
+        return;
+    };
+    let error = error.as_deref().map(serde_json::from_str).transpose();
+    syntax.error = error.unwrap_or_else(|error| {
+        Some(unplaced(format!(
+            "the check's answer cannot be read: {error}"
+        )))
+    });
+    dispatcher.dispatch(Action::Checked(syntax));
+}
+
+/// What becomes of the reports of the worker of run `run`.
+fn run_reports(
+    run: u64,
+    dispatcher: UseReducerDispatcher<State>,
+) -> impl Fn(Report) -> Result<(), String> {
+    move |report| match report {
+        Report::Events { events } => {
+            let events = serde_json::from_str::<Vec<FlowEvent>>(&events)
+                .map_err(|error| format!("the worker sent events the page cannot read: {error}"))?;
+            let events = events.into_iter().map(Rc::new).collect();
+            dispatcher.dispatch(Action::AppendEvents { run, events });
+            Ok(())
+        }
+        Report::Refused { reason } => {
+            dispatcher.dispatch(Action::RefuseRun {
+                number: run,
+                reason,
+            });
+            Ok(())
+        }
+        Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
     }
 }
 
