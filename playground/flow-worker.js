@@ -39,7 +39,7 @@ class Run {
   }
 
   gather(json) {
-    this.pending.push(depthOf(json) > MAX_DEPTH ? flattened(json) : json);
+    this.pending.push(flattened(json));
     this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
@@ -53,31 +53,10 @@ class Run {
   }
 }
 
-/** How deeply the JSON text `json` nests, counting the brackets outside its strings. */
-function depthOf(json) {
-  let depth = 0;
-  let deepest = 0;
-  let quoted = false;
-  for (let at = 0; at < json.length; at++) {
-    const char = json[at];
-    if (quoted) {
-      if (char === "\\") at++;
-      else if (char === '"') quoted = false;
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === "[" || char === "{") {
-      deepest = Math.max(deepest, ++depth);
-    } else if (char === "]" || char === "}") {
-      depth--;
-    }
-  }
-  return deepest;
-}
-
 /**
- * The event `json` with each value that opens below `MAX_DEPTH` replaced by a note. It
- * works on the text, without parsing it, so that no depth overflows the stack and every
- * number keeps the text it was written with.
+ * The event `json` with each value that opens below `MAX_DEPTH` replaced by a note; most
+ * events come back as they are. It works on the text, without parsing it, so that no depth
+ * overflows the stack and every number keeps the text it was written with.
  */
 function flattened(json) {
   const note = JSON.stringify(`[nested more than ${MAX_DEPTH} levels deep]`);
