@@ -44,6 +44,8 @@ else
 fi
 
 cp "$ROOT/js/README.md" "$OUT/README.md"
+# runInWorker, and the worker it starts, which loads the module above.
+cp "$ROOT/js/npm/run_in_worker.js" "$ROOT/js/npm/run_in_worker.d.ts" "$ROOT/js/npm/flow_worker.js" "$OUT/"
 node "$ROOT/js/npm/write-package-json.mjs" "$OUT" "$NAME"
 
 RAW=$(stat -c %s "$OUT/${NAME}_bg.wasm")

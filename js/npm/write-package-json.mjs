@@ -26,10 +26,20 @@ const manifest = {
   types,
   exports: {
     ".": { types, default: entry },
+    "./worker": { types: "./run_in_worker.d.ts", default: "./run_in_worker.js" },
     [wasm]: wasm,
     "./package.json": "./package.json",
   },
-  files: [entry, types, wasm, `./${name}_bg.wasm.d.ts`, "./README.md"].map((file) => file.slice(2)),
+  files: [
+    entry,
+    types,
+    wasm,
+    `./${name}_bg.wasm.d.ts`,
+    "./run_in_worker.js",
+    "./run_in_worker.d.ts",
+    "./flow_worker.js",
+    "./README.md",
+  ].map((file) => file.slice(2)),
   sideEffects: false,
 };
 writeFileSync(join(out, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);

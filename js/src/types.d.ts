@@ -325,9 +325,10 @@ export interface FlowError extends Error {
   /**
    * `syntax`, `runtime`, `limit`: a script failed (see `event`, `script`, `line`, `column`).
    * `config`: a config field cannot be used (see `field`). `flows`: the flow set cannot be
-   * used. `argument`: a method was given a value of the wrong shape.
+   * used. `argument`: a method was given a value of the wrong shape. `stopped`: the runtime
+   * of `runInWorker` stopped on a failure nothing can catch, and its worker is gone.
    */
-  kind: "syntax" | "runtime" | "limit" | "config" | "flows" | "argument";
+  kind: "syntax" | "runtime" | "limit" | "config" | "flows" | "argument" | "stopped";
   /** The config field at fault, such as `"endpoint"` or `"limits.maxOperations"`. */
   field?: string;
   /** The event whose flow failed; `"main"` for the main script. */

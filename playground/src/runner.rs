@@ -1,6 +1,6 @@
 //! Runs flow sets, and checks scripts, in workers, and feeds what they report to the state.
 //!
-//! A worker (`flow-worker.js`) holds the npm package's build of the runtime, whose panics
+//! A worker (the npm package's `flow_worker.js`) holds the package's build of the runtime, whose panics
 //! unwind: a bug in the runtime costs a flow or a request there, never this page. What no
 //! build can catch, such as a script that overflows the stack, ends the worker.
 //!
@@ -24,7 +24,7 @@ use crate::flowdoc::FlowDoc;
 use crate::state::{Action, Settings, State, Syntax};
 
 /// Where the build puts the worker, beside the runtime it loads.
-const WORKER_URL: &str = "flow-worker/flow-worker.js";
+const WORKER_URL: &str = "flow-worker/flow_worker.js";
 
 /// The workers of the last run and of the checks, and the numbers of the last of each.
 #[derive(Default)]
@@ -53,8 +53,10 @@ enum Order {
 #[derive(Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Report {
-    /// Events of the run, as a JSON array.
-    Events { events: String },
+    /// Events of the run, each as its JSON text.
+    Events { events: Vec<String> },
+    /// The run is over.
+    Ended,
     /// The config or the flow set could not be used; nothing ran.
     Refused { reason: String },
     /// The outcome of a check: the script's error as JSON, if it has one.
@@ -202,9 +204,11 @@ fn run_reports(
 ) -> impl Fn(Report) -> Result<(), String> {
     move |report| match report {
         Report::Events { events } => {
-            let events = serde_json::from_str::<Vec<FlowEvent>>(&events)
+            let events = events
+                .iter()
+                .map(|text| serde_json::from_str::<FlowEvent>(text).map(Rc::new))
+                .collect::<Result<_, _>>()
                 .map_err(|error| format!("the worker sent events the page cannot read: {error}"))?;
-            let events = events.into_iter().map(Rc::new).collect();
             dispatcher.dispatch(Action::AppendEvents { run, events });
             Ok(())
         }
@@ -215,7 +219,7 @@ fn run_reports(
             });
             Ok(())
         }
-        Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
+        Report::Ended | Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
     }
 }
 

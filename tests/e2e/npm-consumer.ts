@@ -9,6 +9,7 @@ import init, {
   type FlowSet,
   type Unsubscribe,
 } from "rhai-flow";
+import { runInWorker, type WorkerRunOptions } from "rhai-flow/worker";
 
 const config: FlowConfig = {
   endpoint: "http://127.0.0.1:12111/v1",
@@ -98,4 +99,21 @@ export async function main(): Promise<void> {
   console.log(idle, removed, noScripts, badLimit);
   // @ts-expect-error: the config comes first, and a flow set is not one.
   new FlowRuntime(flows, config);
+
+  const checked = runtime.checkScript("let x = ;");
+  if (checked !== null) console.log(checked.line, checked.column, checked.message);
+  const texts: Unsubscribe = runtime.subscribeJson((json: string) => console.log(json.length));
+  texts();
+
+  const options: WorkerRunOptions = {
+    onEvent: (event) => console.log(describe(event)),
+    signal: new AbortController().signal,
+  };
+  try {
+    await runInWorker(config, flows, options);
+  } catch (caught) {
+    if ((caught as FlowError).kind === "stopped") console.log("the worker's runtime stopped");
+  }
+  // @ts-expect-error: a listener of JSON texts is given strings, not events.
+  await runInWorker(config, flows, { onJson: (event: FlowEvent) => event.kind });
 }

@@ -351,6 +351,71 @@ test("events keep large integers exact as JSON, and odd keys as own keys", async
   assert.equal(seen.proto, "kept");
 });
 
+test("runInWorker runs a flow set off the page and survives what ends a runtime", async () => {
+  const outcome = await page.evaluate(async (config) => {
+    const { runInWorker, describe } = window.rhaiFlow;
+    const attempt = async (...args) => {
+      try {
+        await runInWorker(...args);
+        return null;
+      } catch (error) {
+        return describe(error);
+      }
+    };
+    const flows = {
+      scripts: {
+        "main.rhai": 'create_product("Book", "A good one");',
+        "created.rhai": "print(`created ${id}`);",
+      },
+      events: { product_created: "created.rhai" },
+    };
+    const kinds = [];
+    const texts = [];
+    const onEvent = (event) => kinds.push(event.kind);
+    await runInWorker(config, flows, { onEvent, onJson: (json) => texts.push(json) });
+
+    const refused = await attempt({ ...config, apiKey: "sk_live_0123456789" }, flows);
+    const nesting = { scripts: { "main.rhai": "let a = []; for i in 0..100000 { a = [a]; }" } };
+    const stopped = await attempt(config, nesting);
+    const after = [];
+    await runInWorker(config, flows, { onEvent: (event) => after.push(event.kind) });
+    return { kinds, texts, refused, stopped, after };
+  }, config());
+
+  assert.deepEqual(outcome.kinds, outcome.after, "the run after a stopped one runs in full");
+  assert.deepEqual(outcome.texts.map((json) => JSON.parse(json).kind), outcome.kinds);
+  for (const kind of ["request_sent", "response_received", "output", "flow_finished"]) {
+    assert.ok(outcome.kinds.includes(kind), `${kind} in ${outcome.kinds}`);
+  }
+  assert.equal(outcome.refused.name, "FlowError");
+  assert.equal(outcome.refused.kind, "config");
+  assert.equal(outcome.refused.field, "apiKey");
+  assert.equal(outcome.stopped.kind, "stopped");
+  assert.match(outcome.stopped.message, /Maximum call stack size exceeded/);
+});
+
+test("aborting runInWorker's signal cancels the requests in flight", async () => {
+  await admin("POST", "faults", JSON.stringify({ latency_ms: 3000 }));
+  try {
+    const kinds = await page.evaluate(async (config) => {
+      const { runInWorker } = window.rhaiFlow;
+      const flows = { scripts: { "main.rhai": 'create_product("Book", "A good one");' } };
+      const abort = new AbortController();
+      const kinds = [];
+      const onEvent = (event) => {
+        kinds.push(event.kind);
+        if (event.kind === "request_sent") abort.abort();
+      };
+      await runInWorker(config, flows, { onEvent, signal: abort.signal });
+      return kinds;
+    }, config());
+    assert.ok(kinds.includes("cancelled"), kinds.join());
+    assert.ok(!kinds.includes("response_received"), kinds.join());
+  } finally {
+    await admin("DELETE", "faults");
+  }
+});
+
 test("checkScript marks a syntax error at its place and passes a good script", async () => {
   const checked = await page.evaluate((config) => {
     const { FlowRuntime } = window.rhaiFlow;

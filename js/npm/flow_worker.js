@@ -1,16 +1,18 @@
-// Runs flows, or checks scripts, away from the playground's page, in the npm package's build
-// of the runtime, whose panics unwind. A bug in the runtime then costs one flow or one
-// request; a failure that nothing can catch (a stack overflow) costs this worker, which the
-// page replaces. The page stays up either way. The page starts one worker per run, and one
-// that checks scripts.
+// A worker that runs one flow set, or checks scripts, away from the page, in this package's
+// runtime. A bug in the runtime costs one flow or one request, as in a page; a failure that
+// nothing can catch (a script that overflows the stack) costs this worker, and the page
+// that started it goes on. `runInWorker` (run_in_worker.js) starts one per run; a page may
+// also speak to it directly, as the rhai-flow playground does.
 //
 // Orders, handled one after the other:
 //   { type: "run", config, flows }   config and flows as JSON text
 //   { type: "stop" }                 cancel the run's requests in flight
 //   { type: "check", id, source }    compile a script without running it
 // Reports:
-//   { type: "events", events }       a JSON array of the run's events, about a frame's worth
-//   { type: "refused", reason }      the config or the flow set is not usable; nothing ran
+//   { type: "events", events }       the run's events as JSON texts, about a frame's worth
+//   { type: "ended" }                the run is over: nothing in flight, no flow waiting
+//   { type: "refused", reason, error }  the config or the flow set is not usable; nothing
+//                                    ran. `error` holds the FlowError's parts (`kind`, ...)
 //   { type: "checked", id, error }   the script's error as JSON text, or null
 //   { type: "crashed", reason }      the runtime stopped; this worker is of no more use
 
@@ -47,9 +49,8 @@ class Run {
     clearTimeout(this.timer);
     this.timer = null;
     if (this.pending.length === 0) return;
-    const events = `[${this.pending.join(",")}]`;
+    postMessage({ type: "events", events: this.pending });
     this.pending = [];
-    postMessage({ type: "events", events });
   }
 }
 
@@ -112,7 +113,7 @@ function start({ config, flows }) {
     runtime = new FlowRuntime(JSON.parse(config), JSON.parse(flows));
   } catch (error) {
     if (!isFlowError(error)) return crash(error);
-    return postMessage({ type: "refused", reason: error.message });
+    return postMessage({ type: "refused", reason: error.message, error: { ...error } });
   }
   run = new Run(runtime);
   try {
@@ -121,7 +122,10 @@ function start({ config, flows }) {
     // A failing main script is reported as an event as well.
     if (!isFlowError(error)) return crash(error);
   }
-  runtime.idle().then(() => run.flush(), crash);
+  runtime.idle().then(() => {
+    run.flush();
+    postMessage({ type: "ended" });
+  }, crash);
 }
 
 function check({ id, source }) {
