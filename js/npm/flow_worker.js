@@ -5,12 +5,16 @@
 // also speak to it directly, as the rhai-flow playground does.
 //
 // Orders, handled one after the other:
-//   { type: "run", config, flows }   config and flows as JSON text
+//   { type: "run", config, flows, maxDepth }
+//                                    config and flows as JSON text; values nested deeper
+//                                    than `maxDepth`, if given, reach the page as a note
 //   { type: "stop" }                 cancel the run's requests in flight
 //   { type: "check", id, source }    compile a script without running it
 // Reports:
 //   { type: "events", events }       the run's events as JSON texts, about a frame's worth
-//   { type: "ended" }                the run is over: nothing in flight, no flow waiting
+//   { type: "ended", error }         the run is over: nothing in flight, no flow waiting.
+//                                    `error` holds the parts of the FlowError that
+//                                    `FlowRuntime.run` rejected with, or is null
 //   { type: "refused", reason, error }  the config or the flow set is not usable; nothing
 //                                    ran. `error` holds the FlowError's parts (`kind`, ...)
 //   { type: "checked", id, error }   the script's error as JSON text, or null
@@ -21,27 +25,22 @@ import init, { FlowRuntime } from "./rhai_flow.js";
 /** How long events gather before they go to the page, in milliseconds: about a frame. */
 const BATCH_MS = 16;
 
-/**
- * Values nested deeper than this in an event are replaced by a note before they go to the
- * page, whose JSON reader stops at 128 levels; a script can nest thousands.
- */
-const MAX_DEPTH = 64;
-
 let run = null;
 let checker = null;
 let crashed = false;
 
-/** The run: its runtime, and the events not yet sent. */
+/** The run: its runtime, the events not yet sent, and how deep they may nest. */
 class Run {
-  constructor(runtime) {
+  constructor(runtime, maxDepth) {
     this.runtime = runtime;
     this.pending = [];
     this.timer = null;
+    this.maxDepth = maxDepth;
     this.off = runtime.subscribeJson((json) => this.gather(json));
   }
 
   gather(json) {
-    this.pending.push(flattened(json));
+    this.pending.push(this.maxDepth ? flattened(json, this.maxDepth) : json);
     this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
@@ -55,12 +54,12 @@ class Run {
 }
 
 /**
- * The event `json` with each value that opens below `MAX_DEPTH` replaced by a note; most
+ * The event `json` with each value that opens below `maxDepth` replaced by a note; most
  * events come back as they are. It works on the text, without parsing it, so that no depth
  * overflows the stack and every number keeps the text it was written with.
  */
-function flattened(json) {
-  const note = JSON.stringify(`[nested more than ${MAX_DEPTH} levels deep]`);
+function flattened(json, maxDepth) {
+  const note = JSON.stringify(`[nested more than ${maxDepth} levels deep]`);
   const kept = [];
   let depth = 0;
   let quoted = false;
@@ -75,12 +74,12 @@ function flattened(json) {
       quoted = true;
     } else if (char === "[" || char === "{") {
       depth++;
-      if (depth === MAX_DEPTH + 1 && !cutting) {
+      if (depth === maxDepth + 1 && !cutting) {
         kept.push(json.slice(from, at), note);
         cutting = true;
       }
     } else if (char === "]" || char === "}") {
-      if (depth === MAX_DEPTH + 1 && cutting) {
+      if (depth === maxDepth + 1 && cutting) {
         from = at + 1;
         cutting = false;
       }
@@ -105,27 +104,35 @@ function crash(error) {
   postMessage({ type: "crashed", reason: describe(error) });
 }
 
+/** A FlowError's parts, its message among them, as plain data for `postMessage`. */
+const partsOf = (error) => ({ ...error, message: error.message });
+
 // Failures other than a FlowError are reported at once, before any task the runtime
 // scheduled runs into the stopped module and hides the first error behind its own.
-function start({ config, flows }) {
+function start({ config, flows, maxDepth }) {
   let runtime;
   try {
     runtime = new FlowRuntime(JSON.parse(config), JSON.parse(flows));
   } catch (error) {
     if (!isFlowError(error)) return crash(error);
-    return postMessage({ type: "refused", reason: error.message, error: { ...error } });
+    return postMessage({ type: "refused", reason: error.message, error: partsOf(error) });
   }
-  run = new Run(runtime);
+  run = new Run(runtime, maxDepth);
+  let ending;
   try {
-    runtime.runMain();
+    // The main script runs before `run` returns; its promise settles when the run is over.
+    ending = runtime.run();
   } catch (error) {
-    // A failing main script is reported as an event as well.
-    if (!isFlowError(error)) return crash(error);
+    return crash(error);
   }
-  runtime.idle().then(() => {
+  const ended = (error) => {
     run.flush();
-    postMessage({ type: "ended" });
-  }, crash);
+    postMessage({ type: "ended", error: error && partsOf(error) });
+  };
+  ending.then(
+    () => ended(null),
+    (error) => (isFlowError(error) ? ended(error) : crash(error)),
+  );
 }
 
 function check({ id, source }) {

@@ -1,23 +1,27 @@
 import type { FlowConfig, FlowEventListener, FlowJsonListener, FlowSet } from "./rhai_flow.js";
 
-/** How `runInWorker` reports a run, and how a page stops it. */
+/** How `runInWorker` reports a run, and how a page ends it. */
 export interface WorkerRunOptions {
   /** Called with each event of the run, as `FlowRuntime.subscribe` hands them over. */
   onEvent?: FlowEventListener;
   /** Called with each event's JSON text, as `FlowRuntime.subscribeJson` hands it over. */
   onJson?: FlowJsonListener;
-  /** Aborting it cancels the run's requests in flight, as `FlowRuntime.stop()` does. */
+  /**
+   * Aborting it ends the worker at once, whatever it is doing (requests in flight are
+   * dropped, a script still running stops), and rejects with the signal's reason, as
+   * `fetch` does. An already aborted signal runs nothing.
+   */
   signal?: AbortSignal;
 }
 
 /**
- * Runs the main script of `flows` with `config` in a new worker, and resolves once the run
- * is over: every request answered, every flow it led to finished. A flow that fails is
- * reported as a `flow_failed` event.
+ * Runs the main script of `flows` with `config` in a new worker, and settles once the run
+ * is over, as `FlowRuntime.run` does: it resolves, or it rejects with the `FlowError` of
+ * the first flow that failed.
  *
- * Rejects with a `FlowError` of kind `config` or `flows` when the runtime refuses its
- * input, and of kind `stopped` when the runtime stopped on a failure nothing can catch,
- * such as a script that overflows the stack: the worker is gone, the page goes on.
+ * It also rejects with a `FlowError` of kind `config`, `flows` or `argument` when the input
+ * cannot be used, and of kind `stopped` when the runtime stopped on a failure nothing can
+ * catch, such as a script that overflows the stack: the worker is gone, the page goes on.
  */
 export function runInWorker(
   config: FlowConfig | undefined,

@@ -23,6 +23,10 @@ use crate::diagnostics::unplaced;
 use crate::flowdoc::FlowDoc;
 use crate::state::{Action, Settings, State, Syntax};
 
+/// How deep values in events may nest: the page's JSON reader stops at 128 levels, and a
+/// script can nest thousands.
+const MAX_EVENT_DEPTH: u32 = 64;
+
 /// Where the build puts the worker, beside the runtime it loads.
 const WORKER_URL: &str = "flow-worker/flow_worker.js";
 
@@ -41,8 +45,14 @@ pub(crate) struct Runner {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Order {
-    /// Starts a run. The config and the flow set go as JSON text.
-    Run { config: String, flows: String },
+    /// Starts a run. The config and the flow set go as JSON text; values in events nested
+    /// deeper than `max_depth` come back as a note.
+    Run {
+        config: String,
+        flows: String,
+        #[serde(rename = "maxDepth")]
+        max_depth: u32,
+    },
     /// Cancels the run's requests in flight.
     Stop,
     /// Compiles a script without running it.
@@ -55,14 +65,22 @@ enum Order {
 enum Report {
     /// Events of the run, each as its JSON text.
     Events { events: Vec<String> },
-    /// The run is over.
-    Ended,
+    /// The run is over, with the failure `FlowRuntime.run` rejected with, if any.
+    Ended { error: Option<Failure> },
     /// The config or the flow set could not be used; nothing ran.
     Refused { reason: String },
     /// The outcome of a check: the script's error as JSON, if it has one.
     Checked { id: u64, error: Option<String> },
     /// The runtime stopped for good; the worker is of no more use.
     Crashed { reason: String },
+}
+
+/// Why a run failed, as the worker reports it.
+#[derive(Deserialize)]
+struct Failure {
+    /// `flows` when the run could not start; a script error's kind otherwise.
+    kind: String,
+    message: String,
 }
 
 /// A worker, the handlers it reports to, and whether it is still of use.
@@ -113,6 +131,7 @@ impl Runner {
         let order = Order::Run {
             config: config.to_string(),
             flows: serde_json::to_string(doc).unwrap_or_default(),
+            max_depth: MAX_EVENT_DEPTH,
         };
         dispatcher.dispatch(Action::StartRun(run));
         worker.send(&order);
@@ -219,7 +238,18 @@ fn run_reports(
             });
             Ok(())
         }
-        Report::Ended | Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
+        Report::Ended { error } => {
+            // A flow that failed is on the timeline already; a run that could not start
+            // (no main script) has nothing there to say so.
+            let refusal = error.filter(|failure| failure.kind == "flows");
+            let refusal = refusal.map(|failure| failure.message);
+            dispatcher.dispatch(Action::EndRun {
+                number: run,
+                refusal,
+            });
+            Ok(())
+        }
+        Report::Checked { .. } | Report::Crashed { .. } => Ok(()),
     }
 }
 

@@ -136,6 +136,11 @@ pub(crate) enum Action {
         run: u64,
         events: Vec<Rc<Event>>,
     },
+    /// The run is over; `refusal` says why it could not start, if it could not.
+    EndRun {
+        number: u64,
+        refusal: Option<String>,
+    },
     /// The runtime stopped in the middle of a run: the flow it was running fails, its
     /// requests in flight are cancelled, and the run ends.
     CrashRun {
@@ -237,6 +242,13 @@ impl State {
             }
             Action::AppendEvents { run, events } if run == self.run.number => self.append(events),
             Action::AppendEvents { .. } => {}
+            Action::EndRun { number, refusal } if number == self.run.number => {
+                self.run.running = false;
+                if let Some(refusal) = refusal {
+                    self.notice = Some(Notice::error(refusal));
+                }
+            }
+            Action::EndRun { .. } => {}
             Action::CrashRun { number, reason } if number == self.run.number => self.crash(&reason),
             // A stop reported for a run the page has moved on from.
             Action::CrashRun { .. } => {}

@@ -374,12 +374,24 @@ test("runInWorker runs a flow set off the page and survives what ends a runtime"
     const onEvent = (event) => kinds.push(event.kind);
     await runInWorker(config, flows, { onEvent, onJson: (json) => texts.push(json) });
 
-    const refused = await attempt({ ...config, apiKey: "sk_live_0123456789" }, flows);
     const nesting = { scripts: { "main.rhai": "let a = []; for i in 0..100000 { a = [a]; }" } };
     const stopped = await attempt(config, nesting);
     const after = [];
     await runInWorker(config, flows, { onEvent: (event) => after.push(event.kind) });
-    return { kinds, texts, refused, stopped, after };
+
+    const failing = { scripts: { "main.rhai": 'print("one");\nlet x = "a" / 2;' } };
+    return {
+      kinds,
+      texts,
+      stopped,
+      after,
+      refused: await attempt({ ...config, apiKey: "sk_live_0123456789" }, flows),
+      failed: await attempt(config, failing),
+      noFlows: await attempt(config, undefined),
+      noMain: await attempt(config, { scripts: { "other.rhai": "1" } }),
+      cyclic: await attempt((() => { const c = {}; c.c = c; return c; })(), flows),
+      badSignal: await attempt(config, flows, { signal: {} }),
+    };
   }, config());
 
   assert.deepEqual(outcome.kinds, outcome.after, "the run after a stopped one runs in full");
@@ -387,30 +399,65 @@ test("runInWorker runs a flow set off the page and survives what ends a runtime"
   for (const kind of ["request_sent", "response_received", "output", "flow_finished"]) {
     assert.ok(outcome.kinds.includes(kind), `${kind} in ${outcome.kinds}`);
   }
+  assert.equal(outcome.stopped.kind, "stopped");
+  assert.match(outcome.stopped.message, /Maximum call stack size exceeded/);
   assert.equal(outcome.refused.name, "FlowError");
   assert.equal(outcome.refused.kind, "config");
   assert.equal(outcome.refused.field, "apiKey");
-  assert.equal(outcome.stopped.kind, "stopped");
-  assert.match(outcome.stopped.message, /Maximum call stack size exceeded/);
+  // As `FlowRuntime.run` rejects: with the first failed flow, its place and its script.
+  assert.equal(outcome.failed.kind, "runtime");
+  assert.equal(outcome.failed.script, "main.rhai");
+  assert.equal(outcome.failed.line, 2);
+  assert.equal(outcome.noFlows.kind, "flows");
+  assert.equal(outcome.noMain.kind, "flows");
+  assert.match(outcome.noMain.message, /no main script `main.rhai`/);
+  assert.equal(outcome.cyclic.kind, "config");
+  assert.equal(outcome.badSignal.kind, "argument");
+  assert.match(outcome.badSignal.message, /signal/);
 });
 
-test("aborting runInWorker's signal cancels the requests in flight", async () => {
+test("aborting runInWorker's signal ends its worker at once, as fetch ends a request", async () => {
+  // Aborted before the call: nothing runs, nothing is sent.
+  await admin("DELETE", "requests");
+  const early = await page.evaluate(async (config) => {
+    const { runInWorker, describe } = window.rhaiFlow;
+    const before = new AbortController();
+    before.abort();
+    const flows = { scripts: { "main.rhai": 'create_product("Never", "sent");' } };
+    const error = await runInWorker(config, flows, { signal: before.signal }).catch(describe);
+    await new Promise((done) => setTimeout(done, 300));
+    return error;
+  }, config());
+  assert.equal(early?.name, "AbortError");
+  assert.deepEqual(await admin("GET", "requests"), [], "an aborted run sends nothing");
+
   await admin("POST", "faults", JSON.stringify({ latency_ms: 3000 }));
   try {
-    const kinds = await page.evaluate(async (config) => {
-      const { runInWorker } = window.rhaiFlow;
-      const flows = { scripts: { "main.rhai": 'create_product("Book", "A good one");' } };
-      const abort = new AbortController();
+    const outcome = await page.evaluate(async (config) => {
+      const { runInWorker, describe } = window.rhaiFlow;
+      const attempt = (flows, signal, onEvent) =>
+        runInWorker(config, flows, { signal, onEvent }).then(() => null, describe);
+
+      const inFlight = new AbortController();
       const kinds = [];
       const onEvent = (event) => {
         kinds.push(event.kind);
-        if (event.kind === "request_sent") abort.abort();
+        if (event.kind === "request_sent") inFlight.abort();
       };
-      await runInWorker(config, flows, { onEvent, signal: abort.signal });
-      return kinds;
-    }, config());
-    assert.ok(kinds.includes("cancelled"), kinds.join());
-    assert.ok(!kinds.includes("response_received"), kinds.join());
+      const calling = { scripts: { "main.rhai": 'create_product("Book", "A good one");' } };
+      const midRequest = await attempt(calling, inFlight.signal, onEvent);
+
+      // A script that never ends, which a stop could not reach.
+      const busy = new AbortController();
+      setTimeout(() => busy.abort(), 300);
+      const started = performance.now();
+      const midScript = await attempt({ scripts: { "main.rhai": "loop { }" } }, busy.signal);
+      return { kinds, midRequest, midScript, took: performance.now() - started };
+    }, config({ limits: { maxOperations: 0 } }));
+    assert.equal(outcome.midRequest?.name, "AbortError");
+    assert.ok(!outcome.kinds.includes("response_received"), outcome.kinds.join());
+    assert.equal(outcome.midScript?.name, "AbortError");
+    assert.ok(outcome.took < 2_000, `an endless script ended ${outcome.took} ms after its start`);
   } finally {
     await admin("DELETE", "faults");
   }

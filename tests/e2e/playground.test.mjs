@@ -407,6 +407,12 @@ describe("the playground", () => {
     assert.equal(await page.getByTestId("editor-title").textContent(), "start.rhai");
     await run(page);
     assert.deepEqual((await flows(page))[0], "main");
+
+    // With its main script gone, a run says so and ends.
+    await page.locator('.file[data-file="start.rhai"]').getByTestId("delete").click();
+    await run(page);
+    await page.getByText("the flow set has no main script `start.rhai`").waitFor();
+    assert.deepEqual(await flows(page), []);
     await page.context().close();
   });
 
