@@ -1,7 +1,7 @@
 //! The marks the editor shows: syntax errors found while typing (by the flow worker, see
 //! [`crate::runner`]), and the errors of the last run for scripts unchanged since.
 
-use rhai_flow::{ScriptError, ScriptErrorKind};
+use rhai_flow::ScriptError;
 use serde::Serialize;
 
 /// One mark at a line and column, both counted from 1.
@@ -20,16 +20,5 @@ pub(crate) fn from_error(error: &ScriptError) -> Diagnostic {
         column: error.column.unwrap_or(1),
         message: error.message.clone(),
         severity: "error",
-    }
-}
-
-/// A failure with no place in a script, such as a worker that stopped.
-pub(crate) fn unplaced(message: String) -> ScriptError {
-    ScriptError {
-        kind: ScriptErrorKind::Runtime,
-        limit: None,
-        message,
-        line: None,
-        column: None,
     }
 }

@@ -1,8 +1,9 @@
 //! Runs flow sets, and checks scripts, in workers, and feeds what they report to the state.
 //!
-//! A worker (the npm package's `flow_worker.js`) holds the package's build of the runtime, whose panics
-//! unwind: a bug in the runtime costs a flow or a request there, never this page. What no
-//! build can catch, such as a script that overflows the stack, ends the worker.
+//! A worker (the npm package's `flow_worker.js`) holds the package's build of the runtime,
+//! whose panics unwind: a bug in the runtime costs a flow or a request there, never this
+//! page. What no build can catch, such as a script that overflows the stack, ends the
+//! worker.
 //!
 //! Each run gets a worker of its own, so a failure belongs to the run it happened in, and a
 //! new run replaces the last one whatever state it is in. A run can fire thousands of events
@@ -13,13 +14,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use rhai_flow::Event as FlowEvent;
+use rhai_flow::{Event as FlowEvent, ScriptError};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::UseReducerDispatcher;
 
-use crate::diagnostics::unplaced;
 use crate::flowdoc::FlowDoc;
 use crate::state::{Action, Settings, State, Syntax};
 
@@ -188,7 +188,9 @@ impl Runner {
             let (dispatcher, asked) = (dispatcher.clone(), Rc::clone(&self.asked));
             move |reason| {
                 if let Some((_, mut syntax)) = asked.borrow_mut().take() {
-                    syntax.error = Some(unplaced(format!("the check stopped: {reason}")));
+                    syntax.error = Some(ScriptError::unplaced(format!(
+                        "the check stopped: {reason}"
+                    )));
                     dispatcher.dispatch(Action::Checked(syntax));
                 }
             }
@@ -209,7 +211,7 @@ fn checked(
     };
     let error = error.as_deref().map(serde_json::from_str).transpose();
     syntax.error = error.unwrap_or_else(|error| {
-        Some(unplaced(format!(
+        Some(ScriptError::unplaced(format!(
             "the check's answer cannot be read: {error}"
         )))
     });

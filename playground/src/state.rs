@@ -7,7 +7,6 @@ use rhai_flow::{Event, EventId, EventKind, ScriptError, DEFAULT_API_KEY, DEFAULT
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-use crate::diagnostics::unplaced;
 use crate::flowdoc::{first_example, script_name, FlowDoc, EXAMPLES};
 use crate::timeline::Timeline;
 
@@ -327,7 +326,7 @@ impl State {
                 EventKind::FlowStarted { event, script, .. } => EventKind::FlowFailed {
                     event: event.clone(),
                     script: script.clone(),
-                    error: unplaced(message.clone()),
+                    error: ScriptError::unplaced(message.clone()),
                 },
                 EventKind::RequestSent { success_event, .. } => EventKind::Cancelled {
                     event: success_event.clone(),

@@ -126,9 +126,9 @@ impl ScriptError {
         }
     }
 
-    /// A failure with no place in a script: a bug in the runtime or a transport, or fields
-    /// a host handed over that cannot be used.
-    pub(crate) fn unplaced(message: String) -> Self {
+    /// A failure with no place in a script: a bug in the runtime or a transport, fields a
+    /// host handed over that cannot be used, or a host's runtime that stopped.
+    pub fn unplaced(message: String) -> Self {
         Self {
             kind: ScriptErrorKind::Runtime,
             limit: None,

@@ -51,13 +51,8 @@ function runInPage(config, flows) {
 /** What constructing a runtime throws, as plain data; `null` if it does not throw. */
 function constructionError(config, flows) {
   return page.evaluate(([config, flows]) => {
-    const { FlowRuntime, describe } = window.rhaiFlow;
-    try {
-      new FlowRuntime(config, flows).free();
-      return null;
-    } catch (error) {
-      return describe(error);
-    }
+    const { FlowRuntime, thrown } = window.rhaiFlow;
+    return thrown(() => new FlowRuntime(config, flows).free());
   }, [config, flows]);
 }
 
@@ -240,16 +235,8 @@ test("config and flow set errors name the field at fault", async () => {
 
 test("cyclic, deep and undefined inputs are refused or ignored, and the page goes on", async () => {
   const outcome = await page.evaluate(async (config) => {
-    const { FlowRuntime, describe, runOnce } = window.rhaiFlow;
+    const { FlowRuntime, rejection, runOnce, thrown: attempt } = window.rhaiFlow;
     const flows = { scripts: { "main.rhai": 'print("ran");' } };
-    const attempt = (build) => {
-      try {
-        build();
-        return null;
-      } catch (error) {
-        return describe(error);
-      }
-    };
     const cyclic = { ...config };
     cyclic.self = cyclic;
     let deep = {};
@@ -262,12 +249,7 @@ test("cyclic, deep and undefined inputs are refused or ignored, and the page goe
       flows: attempt(() => new FlowRuntime(config, cyclicFlows)),
       deep: attempt(() => new FlowRuntime(config, { ...flows, deep })),
     };
-    let dispatched = null;
-    try {
-      await earlier.dispatch("anything", { deep });
-    } catch (error) {
-      dispatched = describe(error);
-    }
+    const dispatched = await rejection(earlier.dispatch("anything", { deep }));
     const unset = attempt(() => new FlowRuntime({ ...config, apiKey: undefined }, flows));
     const after = await runOnce(earlier);
     return { refused, dispatched, unset, printed: after.events.filter((e) => e.kind === "output") };
@@ -353,15 +335,8 @@ test("events keep large integers exact as JSON, and odd keys as own keys", async
 
 test("runInWorker runs a flow set off the page and survives what ends a runtime", async () => {
   const outcome = await page.evaluate(async (config) => {
-    const { runInWorker, describe } = window.rhaiFlow;
-    const attempt = async (...args) => {
-      try {
-        await runInWorker(...args);
-        return null;
-      } catch (error) {
-        return describe(error);
-      }
-    };
+    const { runInWorker, rejection } = window.rhaiFlow;
+    const attempt = (...args) => rejection(runInWorker(...args));
     const flows = {
       scripts: {
         "main.rhai": 'create_product("Book", "A good one");',
@@ -420,23 +395,26 @@ test("aborting runInWorker's signal ends its worker at once, as fetch ends a req
   // Aborted before the call: nothing runs, nothing is sent.
   await admin("DELETE", "requests");
   const early = await page.evaluate(async (config) => {
-    const { runInWorker, describe } = window.rhaiFlow;
+    const { runInWorker, rejection } = window.rhaiFlow;
     const before = new AbortController();
     before.abort();
-    const flows = { scripts: { "main.rhai": 'create_product("Never", "sent");' } };
-    const error = await runInWorker(config, flows, { signal: before.signal }).catch(describe);
-    await new Promise((done) => setTimeout(done, 300));
+    const never = { scripts: { "main.rhai": 'create_product("Never", "sent");' } };
+    const error = await rejection(runInWorker(config, never, { signal: before.signal }));
+    // A whole run after it, whose one request the endpoint has logged once it settles.
+    const after = { scripts: { "main.rhai": 'create_product("After", "sent");' } };
+    await runInWorker(config, after);
     return error;
   }, config());
   assert.equal(early?.name, "AbortError");
-  assert.deepEqual(await admin("GET", "requests"), [], "an aborted run sends nothing");
+  const log = await admin("GET", "requests");
+  assert.equal(log.length, 1, "only the run after the aborted one sent a request");
 
   await admin("POST", "faults", JSON.stringify({ latency_ms: 3000 }));
   try {
     const outcome = await page.evaluate(async (config) => {
-      const { runInWorker, describe } = window.rhaiFlow;
+      const { runInWorker, rejection } = window.rhaiFlow;
       const attempt = (flows, signal, onEvent) =>
-        runInWorker(config, flows, { signal, onEvent }).then(() => null, describe);
+        rejection(runInWorker(config, flows, { signal, onEvent }));
 
       const inFlight = new AbortController();
       const kinds = [];
@@ -501,19 +479,11 @@ test("a stack overflow throws from its call, and the module then refuses every c
   await own.goto(page.url());
   await own.waitForSelector("body[data-ready=yes]", { timeout: 15_000 });
   const outcome = await own.evaluate(async (config) => {
-    const { FlowRuntime, describe } = window.rhaiFlow;
+    const { FlowRuntime, thrown: attempt } = window.rhaiFlow;
     const nesting = "let a = []; for i in 0..100000 { a = [a]; }";
     const runtime = new FlowRuntime(config, { scripts: { "main.rhai": nesting } });
     const kinds = [];
     runtime.subscribe((event) => kinds.push(event.kind));
-    const attempt = (call) => {
-      try {
-        call();
-        return null;
-      } catch (error) {
-        return describe(error);
-      }
-    };
     const overflow = attempt(() => runtime.runMain());
     const after = attempt(() => new FlowRuntime(config, { scripts: { "main.rhai": "" } }));
     return { kinds, overflow, after };
